@@ -1,0 +1,216 @@
+package dev.mtforge.jobs.warehouse;
+
+import dev.mtforge.schemas.tables.TableContract;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Delta tables of one warehouse: a folder ({@code ./warehouse}, {@code s3a://bucket/prefix})
+ * with one sub-folder per table, named like the table.
+ *
+ * <p>Locally there is no metastore: {@link #open} registers every Delta folder it finds in the
+ * session catalog, so SQL sees the tables by their plain names in any later process. On a cluster,
+ * pass a database ({@code --database analytics.mtforge}); tables are then created in the
+ * cluster's catalog (Unity Catalog, Glue, Hive) at the same locations, and persist there.
+ *
+ * <p>Writes go through {@link #insertNew} or {@link #upsert}: one Delta MERGE on the contract's key
+ * columns, so a job that is re-run (after a crash or on purpose) adds no duplicate rows.
+ */
+public final class Warehouse {
+  private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
+
+  private final SparkSession spark;
+  private final String location;
+  private final String database;
+
+  private Warehouse(SparkSession spark, String location, String database) {
+    this.spark = spark;
+    this.location = stripTrailingSlash(location);
+    this.database = database;
+  }
+
+  /**
+   * Opens a warehouse and registers the Delta tables already in it.
+   *
+   * @param location folder or URI of the warehouse
+   * @param database catalog database for the tables, or null for the session's current one
+   */
+  public static Warehouse open(SparkSession spark, String location, String database) {
+    Warehouse warehouse = new Warehouse(spark, qualify(spark, location), database);
+    if (database != null) {
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
+    }
+    for (String table : warehouse.deltaFolders()) {
+      warehouse.register(table);
+    }
+    return warehouse;
+  }
+
+  /** The warehouse URI, fully qualified ({@code file:/...} locally). */
+  public String location() {
+    return location;
+  }
+
+  /** The session this warehouse is open in. */
+  public SparkSession spark() {
+    return spark;
+  }
+
+  /** The name to use in SQL for a table: plain locally, {@code database.table} on a cluster. */
+  public String qualifiedName(String table) {
+    return database == null ? "`" + table + "`" : database + ".`" + table + "`";
+  }
+
+  /** The folder of a table. */
+  public String tablePath(String table) {
+    return location + "/" + table;
+  }
+
+  /** Creates the table of a contract if it does not exist yet (an empty Delta table). */
+  public void ensure(TableContract contract) {
+    spark.sql(contract.createTableSql(qualifiedName(contract.name()), tablePath(contract.name())));
+  }
+
+  /** True when the table's folder holds a Delta table. */
+  public boolean exists(String table) {
+    try {
+      Path log = new Path(tablePath(table), "_delta_log");
+      return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot check table " + tablePath(table), e);
+    }
+  }
+
+  /** Reads a table, creating it empty first if needed. */
+  public Dataset<Row> read(TableContract contract) {
+    ensure(contract);
+    return spark.table(qualifiedName(contract.name()));
+  }
+
+  /**
+   * Inserts the rows whose key is not in the table yet and leaves existing rows as they are (one
+   * Delta MERGE). Returns the number of rows inserted.
+   */
+  public long insertNew(TableContract contract, Dataset<Row> rows) {
+    return merge(contract, rows, false);
+  }
+
+  /** Inserts new rows and replaces the rows with the same key (one Delta MERGE). */
+  public long upsert(TableContract contract, Dataset<Row> rows) {
+    return merge(contract, rows, true);
+  }
+
+  /** Plain names of the Delta tables in this warehouse. */
+  public List<String> tableNames() {
+    return deltaFolders();
+  }
+
+  private long merge(TableContract contract, Dataset<Row> rows, boolean replaceMatched) {
+    ensure(contract);
+    Dataset<Row> conformed = conform(contract, rows);
+    String view = "mtforge_merge_source_" + contract.name();
+    conformed.createOrReplaceTempView(view);
+    String on =
+        contract.keyColumns().stream()
+            .map(c -> "t.`" + c + "` <=> s.`" + c + "`")
+            .collect(Collectors.joining(" AND "));
+    StringBuilder sql = new StringBuilder();
+    sql.append("MERGE INTO ").append(qualifiedName(contract.name())).append(" t USING ")
+        .append(view).append(" s ON ").append(on);
+    if (replaceMatched) {
+      sql.append(" WHEN MATCHED THEN UPDATE SET *");
+    }
+    sql.append(" WHEN NOT MATCHED THEN INSERT *");
+    Row metrics = spark.sql(sql.toString()).first();
+    spark.catalog().dropTempView(view);
+    long inserted = metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
+    LOG.info("Wrote {}: {} rows inserted, {} updated", contract.name(), inserted,
+        metrics.getLong(metrics.fieldIndex("num_updated_rows")));
+    return inserted;
+  }
+
+  /**
+   * Selects the contract's columns in order and casts them to the contract's types; a missing or
+   * unexpected column is an error naming the table and column.
+   */
+  public static Dataset<Row> conform(TableContract contract, Dataset<Row> rows) {
+    List<String> given = List.of(rows.columns());
+    List<String> unexpected = new ArrayList<>(given);
+    unexpected.removeAll(contract.columnNames());
+    if (!unexpected.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Cannot write to table " + contract.name() + ": columns " + unexpected
+              + " are not in its contract; expected " + contract.columnNames());
+    }
+    List<Column> columns = new ArrayList<>();
+    for (StructField field : contract.schema().fields()) {
+      if (!given.contains(field.name())) {
+        throw new IllegalArgumentException(
+            "Cannot write to table " + contract.name() + ": missing column '" + field.name() + "'");
+      }
+      columns.add(functions.col(field.name()).cast(field.dataType()).as(field.name()));
+    }
+    return rows.select(columns.toArray(new Column[0]));
+  }
+
+  private void register(String table) {
+    spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING delta LOCATION '"
+        + tablePath(table).replace("'", "\\'") + "'");
+  }
+
+  private List<String> deltaFolders() {
+    Path root = new Path(location);
+    try {
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(root)) {
+        return List.of();
+      }
+      List<String> tables = new ArrayList<>();
+      for (FileStatus status : fs.listStatus(root)) {
+        if (status.isDirectory() && fs.exists(new Path(status.getPath(), "_delta_log"))) {
+          tables.add(status.getPath().getName());
+        }
+      }
+      tables.sort(null);
+      return tables;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list warehouse " + location, e);
+    }
+  }
+
+  private static String qualify(SparkSession spark, String location) {
+    Path path = new Path(stripTrailingSlash(location));
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      return fs.makeQualified(path).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open warehouse " + location, e);
+    }
+  }
+
+  private static String stripTrailingSlash(String location) {
+    return location.endsWith("/") && location.length() > 1
+        ? location.substring(0, location.length() - 1)
+        : location;
+  }
+
+  /** The database tables are registered in, if any. */
+  public Optional<String> database() {
+    return Optional.ofNullable(database);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.mtforge.schemas;
+
+import java.util.Optional;
+
+/**
+ * Input data that mtforge refuses: a malformed file, an unknown language code, misaligned line
+ * counts. The CLI maps it to exit code 3 so that a scheduler can tell "fix the data" from "retry".
+ *
+ * <p>{@link #location()} names the offending file (and line, when known) if there is one.
+ */
+public class InvalidInputException extends RuntimeException {
+  private final String location;
+
+  public InvalidInputException(String message) {
+    this(message, null, null);
+  }
+
+  public InvalidInputException(String message, String location, Throwable cause) {
+    super(message, cause);
+    this.location = location;
+  }
+
+  /** The file, or {@code file:line}, the error is about; empty when the input has no location. */
+  public Optional<String> location() {
+    return Optional.ofNullable(location);
+  }
+}

@@ -1,0 +1,165 @@
+package dev.mtforge.schemas.tables;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every table mtforge writes. Language columns hold registry ISO 639-1 codes; {@code direction}
+ * is {@code xx-en}, {@code en-xx} or {@code xx-yy}; {@code group_id} is a registry group.
+ * docs/TABLES.md is generated from these definitions by {@code bin/mtforge tables --markdown}.
+ */
+public final class Tables {
+
+  /** The language registry as loaded by the run that last wrote it (conf/languages.csv). */
+  public static final TableContract LANGUAGES =
+      TableContract.of(
+          "languages",
+          "code STRING NOT NULL, flores_code STRING NOT NULL, name STRING NOT NULL,"
+              + " script STRING NOT NULL, resource_level STRING NOT NULL,"
+              + " group_ids ARRAY<INT> NOT NULL, group_names ARRAY<STRING> NOT NULL",
+          List.of(),
+          List.of("code"),
+          "One row per registry language; join on code for groups, scripts and resource levels.");
+
+  /** Aligned sentence pairs from every ingested dataset, in each direction they are used. */
+  public static final TableContract PARALLEL_SENTENCES =
+      TableContract.of(
+          "parallel_sentences",
+          "dataset STRING NOT NULL, split STRING NOT NULL, doc_id STRING, seg_id INT NOT NULL,"
+              + " src_lang STRING NOT NULL, tgt_lang STRING NOT NULL, src_text STRING NOT NULL,"
+              + " tgt_text STRING NOT NULL, extra_refs ARRAY<STRING>, direction STRING NOT NULL,"
+              + " group_ids ARRAY<INT>, resource_level STRING, pair_hash STRING NOT NULL,"
+              + " source_file STRING, flags ARRAY<STRING>",
+          List.of("dataset", "split"),
+          List.of("dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id"),
+          "One aligned segment pair (src_lang -> tgt_lang) of a dataset split; seg_id is 1-based"
+              + " within its file or document set.");
+
+  /** Training pairs that a filter or the contamination check dropped, with the reason. */
+  public static final TableContract REJECTED_PAIRS =
+      TableContract.of(
+          "rejected_pairs",
+          "dataset STRING NOT NULL, split STRING NOT NULL, doc_id STRING, seg_id INT NOT NULL,"
+              + " src_lang STRING NOT NULL, tgt_lang STRING NOT NULL, src_text STRING,"
+              + " tgt_text STRING, pair_hash STRING NOT NULL, reason STRING NOT NULL,"
+              + " detail STRING, source_file STRING",
+          List.of("dataset"),
+          List.of("dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id", "reason"),
+          "A training pair that was not kept, and why (filter name or contaminating test set).");
+
+  /** One row per adapter training set written by build-training. */
+  public static final TableContract TRAINING_SHARDS =
+      TableContract.of(
+          "training_shards",
+          "adapter_id STRING NOT NULL, strategy STRING NOT NULL, direction STRING NOT NULL,"
+              + " group_id INT, languages ARRAY<STRING> NOT NULL, pairs BIGINT NOT NULL,"
+              + " whitespace_tokens BIGINT, tokenizer_tokens BIGINT, sample_size INT, seed BIGINT,"
+              + " jsonl_path STRING, parquet_path STRING",
+          List.of("strategy"),
+          List.of("strategy", "adapter_id"),
+          "The training set of one adapter to train (e.g. DAT: 49 xx-en shards + 8 en-xx shards).");
+
+  /** One row per translated segment. */
+  public static final TableContract TRANSLATIONS =
+      TableContract.of(
+          "translations",
+          "system_id STRING NOT NULL, dataset STRING NOT NULL, split STRING NOT NULL,"
+              + " src_lang STRING NOT NULL, tgt_lang STRING NOT NULL, direction STRING NOT NULL,"
+              + " doc_id STRING, seg_id INT NOT NULL, source_text STRING NOT NULL,"
+              + " hypothesis STRING NOT NULL, raw_output STRING, strategy STRING,"
+              + " adapter_id STRING, group_id INT, model STRING, decoding STRING,"
+              + " prompt_tokens INT, output_tokens INT, latency_ms DOUBLE, detected_lang STRING,"
+              + " off_target BOOLEAN",
+          List.of("system_id"),
+          List.of("system_id", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id"),
+          "A system's output for one test segment, with the adapter and decoding that made it.");
+
+  /** One row per scored segment and metric. */
+  public static final TableContract SEGMENT_SCORES =
+      TableContract.of(
+          "segment_scores",
+          "system_id STRING NOT NULL, dataset STRING NOT NULL, split STRING NOT NULL,"
+              + " src_lang STRING NOT NULL, tgt_lang STRING NOT NULL, doc_id STRING,"
+              + " seg_id INT NOT NULL, metric STRING NOT NULL, signature STRING NOT NULL,"
+              + " score DOUBLE NOT NULL, stats ARRAY<BIGINT>",
+          List.of("metric"),
+          List.of(
+              "system_id", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id", "metric",
+              "signature"),
+          "A sentence-level score with the sufficient statistics it was computed from.");
+
+  /** Corpus scores, per language pair and aggregated per group, resource level and overall. */
+  public static final TableContract SYSTEM_SCORES =
+      TableContract.of(
+          "system_scores",
+          "system_id STRING NOT NULL, dataset STRING NOT NULL, split STRING NOT NULL,"
+              + " scope STRING NOT NULL, src_lang STRING, tgt_lang STRING, direction STRING,"
+              + " group_id INT, resource_level STRING, strategy STRING, metric STRING NOT NULL,"
+              + " signature STRING NOT NULL, score DOUBLE NOT NULL, segments BIGINT NOT NULL,"
+              + " stats ARRAY<BIGINT>, ci_low DOUBLE, ci_high DOUBLE",
+          List.of(),
+          List.of(
+              "system_id", "dataset", "split", "scope", "src_lang", "tgt_lang", "direction",
+              "group_id", "resource_level", "metric", "signature"),
+          "A corpus score of a system on a test set; scope is pair, direction, group, resource or"
+              + " all.");
+
+  /** LoRA adapters known to the pipeline. */
+  public static final TableContract ADAPTERS =
+      TableContract.of(
+          "adapters",
+          "adapter_id STRING NOT NULL, path STRING NOT NULL, strategy STRING, direction STRING,"
+              + " language STRING, group_id INT, rank INT, lora_alpha DOUBLE,"
+              + " target_modules ARRAY<STRING>, base_model STRING, sha256 STRING",
+          List.of(),
+          List.of("adapter_id"),
+          "One PEFT adapter folder and what it was trained for (language for xx-en DAT adapters,"
+              + " group for en-xx and merged ones).");
+
+  /** One row per merged adapter. */
+  public static final TableContract MERGES =
+      TableContract.of(
+          "merges",
+          "merge_id STRING NOT NULL, output_adapter_id STRING NOT NULL, direction STRING,"
+              + " group_id INT, method STRING NOT NULL, preset STRING,"
+              + " options MAP<STRING, STRING>,"
+              + " inputs ARRAY<STRUCT<adapter_id: STRING, path: STRING, sha256: STRING,"
+              + " weight: DOUBLE>> NOT NULL, output_path STRING NOT NULL,"
+              + " tensor_stats ARRAY<STRUCT<tensor: STRING, kept_fraction: DOUBLE,"
+              + " sign_conflict_rate: DOUBLE>>",
+          List.of(),
+          List.of("merge_id"),
+          "A merge of several adapters into one, with its inputs (and their sha256), options and"
+              + " per-tensor statistics.");
+
+  /** Every contract, in pipeline order. */
+  public static final List<TableContract> ALL =
+      List.of(
+          LANGUAGES,
+          PARALLEL_SENTENCES,
+          REJECTED_PAIRS,
+          TRAINING_SHARDS,
+          TRANSLATIONS,
+          SEGMENT_SCORES,
+          SYSTEM_SCORES,
+          ADAPTERS,
+          MERGES);
+
+  private static final Map<String, TableContract> BY_NAME =
+      ALL.stream().collect(Collectors.toUnmodifiableMap(TableContract::name, Function.identity()));
+
+  private Tables() {}
+
+  /** The contract of a table by its plain name. */
+  public static TableContract byName(String name) {
+    TableContract contract = BY_NAME.get(name);
+    if (contract == null) {
+      throw new IllegalArgumentException(
+          "Unknown table '" + name + "'; known: "
+              + ALL.stream().map(TableContract::name).collect(Collectors.joining(", ")));
+    }
+    return contract;
+  }
+}
