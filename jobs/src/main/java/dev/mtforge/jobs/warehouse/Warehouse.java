@@ -1,5 +1,6 @@
 package dev.mtforge.jobs.warehouse;
 
+import dev.mtforge.schemas.tables.Lineage;
 import dev.mtforge.schemas.tables.TableContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -110,7 +111,10 @@ public final class Warehouse {
     return merge(contract, rows, false);
   }
 
-  /** Inserts new rows and replaces the rows with the same key (one Delta MERGE). */
+  /**
+   * Inserts new rows and replaces the rows with the same key whose values changed (one Delta
+   * MERGE). Rows that are equal apart from lineage keep their original run id.
+   */
   public long upsert(TableContract contract, Dataset<Row> rows) {
     return merge(contract, rows, true);
   }
@@ -133,7 +137,12 @@ public final class Warehouse {
     sql.append("MERGE INTO ").append(qualifiedName(contract.name())).append(" t USING ")
         .append(view).append(" s ON ").append(on);
     if (replaceMatched) {
-      sql.append(" WHEN MATCHED THEN UPDATE SET *");
+      String changed =
+          contract.columnNames().stream()
+              .filter(c -> !Lineage.SCHEMA.getFieldIndex(c).isDefined())
+              .map(c -> "t.`" + c + "` <=> s.`" + c + "`")
+              .collect(Collectors.joining(" AND "));
+      sql.append(" WHEN MATCHED AND NOT (").append(changed).append(") THEN UPDATE SET *");
     }
     sql.append(" WHEN NOT MATCHED THEN INSERT *");
     Row metrics = spark.sql(sql.toString()).first();

@@ -1,0 +1,99 @@
+package dev.mtforge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtforge.testing.SparkTestSession;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class MtforgeCliTest {
+
+  /** Exit code, stdout and stderr of one CLI run inside this JVM. */
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = MtforgeCli.commandLine(new MtforgeCli());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void noSubcommandPrintsUsageWithExitCodes() {
+    Run run = run();
+    assertThat(run.code()).isZero();
+    assertThat(run.out())
+        .startsWith("Usage: mtforge [-hV] [COMMAND]")
+        .contains("3   input data rejected (fix the data; retrying will not help)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"demo", "init", "sql", "languages", "tables"})
+  void everySubcommandExplainsItself(String command) {
+    Run run = run(command, "--help");
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).startsWith("Usage: mtforge " + command);
+    assertThat(run.out().lines().skip(1).findFirst().orElse("")).isNotBlank();
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Run run = run("sql", "--formt", "json", "SELECT 1");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("Unknown options: '--formt', 'SELECT 1'\nPossible solutions: --format");
+  }
+
+  @Test
+  void unknownGroupIsRejectedInputNamingTheKnownGroups() {
+    Run run = run("languages", "--group", "12");
+    assertThat(run.code()).isEqualTo(MtforgeCli.EXIT_INVALID_INPUT);
+    assertThat(run.err())
+        .isEqualTo("mtforge languages: Unknown language group '12'; known: 1, 2, 3, 4, 5, 6, 7, 8"
+            + System.lineSeparator());
+  }
+
+  @Test
+  void tablesDocIsUpToDate() throws Exception {
+    Path doc = SparkTestSession.repoRoot().resolve("docs/TABLES.md");
+    assertThat(Files.readString(doc))
+        .as("docs/TABLES.md is stale: regenerate with bin/mtforge tables --markdown > docs/TABLES.md")
+        .isEqualTo(TablesCommand.markdown());
+  }
+
+  @Test
+  void initThenSqlSeesTablesByName() {
+    SparkTestSession.get(); // the CLI joins the shared test session (getOrCreate)
+    String warehouse = SparkTestSession.newFolder("cli").toString();
+
+    Run init = run("init", "--warehouse", warehouse, "--run-id", "cli-test");
+    assertThat(init.code()).as(init.err()).isZero();
+    assertThat(init.out()).contains("9 tables created").contains("50 languages in the registry");
+    Run again = run("init", "--warehouse", warehouse);
+    assertThat(again.out()).contains("0 tables created []");
+
+    Run json = run("sql", "--warehouse", warehouse, "--format", "json",
+        "SELECT code, group_ids, run_id FROM languages WHERE code IN ('en', 'ka') ORDER BY code");
+    assertThat(json.code()).as(json.err()).isZero();
+    assertThat(json.out().lines())
+        .containsExactly(
+            "{\"code\":\"en\",\"group_ids\":[1,2,3,4,5,6,7,8],\"run_id\":\"cli-test\"}",
+            "{\"code\":\"ka\",\"group_ids\":[6],\"run_id\":\"cli-test\"}");
+
+    Run table = run("sql", "--warehouse", warehouse,
+        "SELECT group_ids[0] AS g, count(*) AS n FROM languages WHERE code <> 'en' GROUP BY 1 ORDER BY 1 LIMIT 2");
+    assertThat(table.out()).isEqualTo("g | n\n--+--\n1 | 7\n2 | 6\n(2 rows)\n");
+
+    Run csv = run("sql", "--warehouse", warehouse, "--format", "csv",
+        "SELECT code, name FROM languages WHERE code = 'no'");
+    assertThat(csv.out()).isEqualTo("code,name\nno,Norwegian\n");
+  }
+}
