@@ -1,6 +1,7 @@
 package dev.mtforge.cli;
 
 import dev.mtforge.jobs.config.JobConfig;
+import dev.mtforge.jobs.progress.SparkProgressLogger;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.udfs.spark.SparkProfile;
@@ -18,6 +19,9 @@ import picocli.CommandLine.Option;
  */
 public final class SparkOptions {
   private static final Logger LOG = LoggerFactory.getLogger(SparkOptions.class);
+  /** Seconds between progress lines of a running Spark stage; 0 turns progress logging off. */
+  public static final String PROGRESS_INTERVAL = "progress.interval-seconds";
+  public static final String PROGRESS_INTERVAL_DEFAULT = "10";
 
   @Option(
       names = "--warehouse",
@@ -97,7 +101,12 @@ public final class SparkOptions {
     sparkConf.setIfMissing("spark.app.name", "mtforge " + appName);
     LOG.info("Starting Spark: master={}, profile={}, job config={}", sparkConf.get("spark.master"),
         sparkProfile.name(), config.origin());
-    return SparkSession.builder().config(sparkConf).getOrCreate();
+    SparkSession spark = SparkSession.builder().config(sparkConf).getOrCreate();
+    long interval = Long.parseLong(config.get(PROGRESS_INTERVAL, PROGRESS_INTERVAL_DEFAULT));
+    if (interval > 0) {
+      spark.sparkContext().addSparkListener(new SparkProgressLogger(interval));
+    }
+    return spark;
   }
 
   /** Opens the warehouse in a session, resolving --warehouse and --database through the config. */
