@@ -113,10 +113,11 @@ public final class LoraMerge {
       stats.total += length;
       Pruning pruning = options.method().pruning();
       if (pruning == Pruning.MAGNITUDE && options.density() < 1) {
-        float t = thresholds != null
-            ? thresholds[i]
-            : MergeKernel.tensorThreshold(pruned[i], options.density(), options.keepCount());
-        stats.kept += MergeKernel.pruneMagnitude(pruned[i], 0, length, t);
+        // Whole-model cuts keep every tie at the threshold (see MergeOptions.TopkScope).
+        MagnitudeSelect.Selection cut = thresholds != null
+            ? new MagnitudeSelect.Selection(thresholds[i], Long.MAX_VALUE)
+            : MergeKernel.tensorSelection(pruned[i], options.density(), options.keepCount());
+        stats.kept += MergeKernel.pruneMagnitude(pruned[i], 0, length, cut);
       } else if (pruning == Pruning.RANDOM && options.density() < 1) {
         stats.kept += MergeKernel.pruneRandom(pruned[i], 0, length, 0, options.density(), options.dareRescale(),
             options.seed(), name, i);

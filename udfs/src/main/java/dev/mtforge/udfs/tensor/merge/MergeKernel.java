@@ -39,11 +39,47 @@ public final class MergeKernel {
 
   /** The magnitude pruning threshold of one whole tensor (per-tensor top-k scope). */
   public static float tensorThreshold(float[] values, double density, MergeOptions.KeepCount rule) {
+    return tensorSelection(values, density, rule).threshold();
+  }
+
+  /**
+   * The per-tensor top-k cut. With {@code floor} (PEFT's and mergekit's {@code topk}) exactly k
+   * values stay: magnitudes tied at the threshold are kept in index order until k is reached
+   * (torch.topk leaves that order unspecified). With {@code kthvalue} (the TIES code's
+   * {@code >= kthvalue}) every tie stays.
+   */
+  public static MagnitudeSelect.Selection tensorSelection(float[] values, double density, MergeOptions.KeepCount rule) {
     long k = MagnitudeSelect.keepRank(values.length, density, rule);
     if (density >= 1) {
-      return 0f; // PEFT: density >= 1 prunes nothing
+      return new MagnitudeSelect.Selection(0f, Long.MAX_VALUE); // PEFT: density >= 1 prunes nothing
     }
-    return k == 0 ? Float.POSITIVE_INFINITY : MagnitudeSelect.kthLargest(values, k);
+    if (k == 0) {
+      return new MagnitudeSelect.Selection(Float.POSITIVE_INFINITY, 0);
+    }
+    MagnitudeSelect.Selection selection = MagnitudeSelect.select(values, k);
+    return rule == MergeOptions.KeepCount.FLOOR
+        ? selection
+        : new MagnitudeSelect.Selection(selection.threshold(), Long.MAX_VALUE);
+  }
+
+  /** Prunes in place to a top-k cut of this block; returns how many stay non-zero. */
+  public static long pruneMagnitude(float[] values, int offset, int length, MagnitudeSelect.Selection cut) {
+    if (cut.ties() == Long.MAX_VALUE) {
+      return pruneMagnitude(values, offset, length, cut.threshold());
+    }
+    long kept = 0;
+    long ties = 0;
+    boolean all = cut.threshold() == Float.POSITIVE_INFINITY;
+    for (int i = offset; i < offset + length; i++) {
+      float magnitude = Math.abs(values[i]);
+      boolean keep = !all && (magnitude > cut.threshold() || (magnitude == cut.threshold() && ties++ < cut.ties()));
+      if (!keep) {
+        values[i] = 0f;
+      } else if (values[i] != 0f) {
+        kept++;
+      }
+    }
+    return kept;
   }
 
   /**
