@@ -2,6 +2,8 @@ package dev.mtforge.cli;
 
 import dev.mtforge.udfs.tensor.merge.AdapterMergePlan.NamedAdapter;
 import dev.mtforge.udfs.tensor.merge.AdapterMerger;
+import dev.mtforge.udfs.tensor.merge.CheckpointMerger;
+import dev.mtforge.udfs.tensor.merge.MergeKernel;
 import dev.mtforge.udfs.tensor.merge.MergeOptions;
 import dev.mtforge.udfs.tensor.safetensors.HadoopTensorFiles;
 import dev.mtforge.udfs.tensor.safetensors.TensorFiles;
@@ -31,7 +33,21 @@ public final class MergeCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "<dir>", description = "Folder of the merged adapter.")
   String out;
 
-  @Parameters(paramLabel = "<adapter-dir>", arity = "1..*", description = "Input adapter folders, in weight order.")
+  @Option(names = "--base", paramLabel = "<model>",
+      description = "Base model (folder, .safetensors or index): merge full-weight checkpoints as task vectors"
+          + " against it (mergekit style) instead of LoRA adapters; writes a sharded checkpoint.")
+  String base;
+
+  @Option(names = "--block-elements", paramLabel = "<n>", defaultValue = "4194304",
+      description = "Full-weight merges: values per input read at once (memory bound). Default: ${DEFAULT-VALUE}.")
+  int blockElements;
+
+  @Option(names = "--max-shard-bytes", paramLabel = "<n>", defaultValue = "5000000000",
+      description = "Full-weight merges: largest output shard. Default: ${DEFAULT-VALUE}.")
+  long maxShardBytes;
+
+  @Parameters(paramLabel = "<adapter-or-model-dir>", arity = "1..*",
+      description = "Input adapter (or, with --base, model) folders, in weight order.")
   List<String> adapters = new ArrayList<>();
 
   public static void main(String[] args) {
@@ -51,8 +67,20 @@ public final class MergeCommand implements Callable<Integer> {
       String trimmed = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
       inputs.add(new NamedAdapter(trimmed.substring(trimmed.lastIndexOf('/') + 1), dir));
     }
-    AdapterMerger.Result result = AdapterMerger.merge(files, inputs, out, options);
     PrintWriter writer = spec.commandLine().getOut();
+    if (base != null) {
+      CheckpointMerger.Result merged =
+          CheckpointMerger.merge(files, base, inputs, out, options, blockElements, maxShardBytes);
+      MergeKernel.Stats all = new MergeKernel.Stats();
+      merged.tensorStats().values().forEach(all::add);
+      writer.printf(Locale.ROOT, "Merged %d models against %s (%s, preset %s, density %s) into %s: %d tensors in %d"
+              + " shard(s), kept %.1f%% of task-vector values, sign conflicts at %.1f%% of positions%n",
+          inputs.size(), base, options.method().label(), options.preset().label(), options.density(), out,
+          merged.tensorStats().size(), merged.shards().size(), 100 * all.keptFraction(), 100 * all.signConflictRate());
+      writer.flush();
+      return 0;
+    }
+    AdapterMerger.Result result = AdapterMerger.merge(files, inputs, out, options);
     writer.printf(Locale.ROOT, "Merged %d adapters (%s, preset %s, density %s) into %s: %d modules, r=%d,"
             + " kept %.1f%% of input values, sign conflicts at %.1f%% of positions%n",
         inputs.size(), options.method().label(), options.preset().label(), options.density(), out,
