@@ -1,5 +1,5 @@
-"""Compares one merged tensor of AdapterMergeBench's output with PEFT's (bench/peft_ties_13b.py).
-  /usr/bin/python3 bench/compare_first.py /tmp/mtforge-merge-bench/merged/adapter_model.safetensors /tmp/peft_first.npy KEY"""
+"""Compares one merged tensor of AdapterMergeBench's output with PEFT's (udfs/src/test/python/peft_ties_13b.py).
+  /usr/bin/python3 udfs/src/test/python/compare_merged_tensor.py /tmp/mtforge-merge-bench/merged/adapter_model.safetensors /tmp/peft_first.npy KEY"""
 import json
 import struct
 import sys

@@ -3,7 +3,7 @@ LoraModel.add_weighted_adapter(combination_type="ties") calls it (A and B per mo
 sqrt(w*scaling)). Reference for docs/notes/merge.md § Performance; PEFT code is imported from
 MERGE_UTILS_DIR (merge_utils.py of huggingface/peft 5d602fdb), never copied.
 
-  MERGE_UTILS_DIR=/tmp/peftref /usr/bin/python3 bench/peft_ties_13b.py /tmp/mtforge-merge-bench 8 0.2 [out.safetensors]
+  MERGE_UTILS_DIR=/tmp/peftref /usr/bin/python3 udfs/src/test/python/peft_ties_13b.py /tmp/mtforge-merge-bench 8 0.2 [out.safetensors]
 """
 import json
 import math
