@@ -170,7 +170,7 @@ public final class MergeAdapterGroupsJob {
       long started = System.nanoTime();
       AdapterMerger.Result result = DistributedAdapterMerge.run(spark, plan, outDir, partitions);
       List<String> inputShas = shas.get(group);
-      String mergeId = mergeId(outputId, inputShas, mergeOptions.describe());
+      String mergeId = mergeId(outputId + "@" + outDir, inputShas, mergeOptions.describe());
       LOG.info("Merged group {} ({} adapters, {} modules) into {} in {} ms", group, plan.adapters().size(),
           plan.modules().size(), outDir, (System.nanoTime() - started) / 1_000_000);
       List<Row> inputs = new ArrayList<>();
@@ -193,19 +193,32 @@ public final class MergeAdapterGroupsJob {
       merged.add(new GroupMerge(group, outputId, plan.adapters().stream().map(NamedAdapter::id).toList(), outDir,
           mergeId, result.keptFraction(), result.signConflictRate()));
     }
+    // A merge id fixes inputs, options and output, so a known id is this very merge: a re-run
+    // skips the Delta MERGEs (seconds each) instead of rewriting identical rows.
+    Set<String> knownMerges = new TreeSet<>();
+    warehouse.read(Tables.MERGES).select("merge_id").collectAsList().forEach(r -> knownMerges.add(r.getString(0)));
+    List<Row> newMerges = mergeRows.stream().filter(r -> !knownMerges.contains(r.getString(0))).toList();
+    Set<String> knownAdapters = new TreeSet<>();
+    warehouse.read(Tables.ADAPTERS).select("adapter_id", "path", "sha256").collectAsList()
+        .forEach(r -> knownAdapters.add(r.getString(0) + "|" + r.getString(1) + "|" + r.getString(2)));
+    List<Row> newAdapters = adapterRows.stream()
+        .filter(r -> !knownAdapters.contains(r.getString(0) + "|" + r.getString(1) + "|" + r.getString(10))).toList();
     long inserted = 0;
-    if (!mergeRows.isEmpty()) {
-      inserted = warehouse.upsert(Tables.MERGES, run.stamp(mergesFrame(spark, mergeRows), "adapters"));
-      warehouse.upsert(Tables.ADAPTERS, run.stamp(adaptersFrame(spark, adapterRows), "merges"));
+    if (!newMerges.isEmpty()) {
+      inserted = warehouse.upsert(Tables.MERGES, run.stamp(mergesFrame(spark, newMerges), "adapters"));
+    }
+    if (!newAdapters.isEmpty()) {
+      warehouse.upsert(Tables.ADAPTERS, run.stamp(adaptersFrame(spark, newAdapters), "merges"));
     }
     return new Result(merged, skipped, inserted);
   }
 
-  /** Deterministic id: the output id plus a hash of the inputs' sha256 and every option. */
-  static String mergeId(String outputId, List<String> inputShas, Map<String, String> options) {
+  /** Deterministic id: the output id plus a hash of the output location, the inputs' sha256 and every option. */
+  static String mergeId(String outputIdAndDir, List<String> inputShas, Map<String, String> options) {
+    String outputId = outputIdAndDir.substring(0, outputIdAndDir.indexOf('@'));
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(outputId.getBytes(StandardCharsets.UTF_8));
+      digest.update(outputIdAndDir.getBytes(StandardCharsets.UTF_8));
       for (String sha : inputShas) {
         digest.update((";" + sha).getBytes(StandardCharsets.UTF_8));
       }

@@ -74,6 +74,16 @@ class MergeAdapterGroupsJobTest {
     assertThat(Files.readAllBytes(local.resolve(PeftAdapter.WEIGHTS_FILE)))
         .isEqualTo(Files.readAllBytes(Path.of(java.net.URI.create(outDir + "/" + PeftAdapter.WEIGHTS_FILE))));
 
+    // CSV registration: relative path, strategy column, group from the language.
+    Path csv = root.resolve("adapters.csv");
+    Files.writeString(csv, "adapter_id,path,direction,language,group_id,strategy\n"
+        + "csv-de," + root.relativize(SAMPLES.resolve("xx-en/de")) + ",xx-en,de,,manual\n");
+    RegisterAdaptersJob.Result fromCsv =
+        new RegisterAdaptersJob(warehouse, registry, RunContext.start("reg-2")).source(csv.toString()).execute();
+    assertThat(fromCsv.inserted()).isEqualTo(1);
+    assertThat(spark.sql("SELECT strategy, group_id, language FROM merge_groups_test.adapters"
+        + " WHERE adapter_id = 'csv-de'").first().toString()).isEqualTo("[manual,1,de]");
+
     MergeAdapterGroupsJob.Result again = new MergeAdapterGroupsJob(warehouse, RunContext.start("merge-2"))
         .option(MergeOptions.METHOD, "ties").option(MergeOptions.DENSITY, "0.5").execute();
     assertThat(again.mergesInserted()).isZero();
@@ -104,6 +114,26 @@ class MergeAdapterGroupsJobTest {
       AdapterMerger.run(TensorFiles.local(), plan, local.toString());
       assertThat(Files.readAllBytes(local.resolve(PeftAdapter.WEIGHTS_FILE))).isEqualTo(reference);
     }
+  }
+
+  @Test
+  void badCsvRowFailsBeforeWriting() throws Exception {
+    Path root = SparkTestSession.newFolder("register-bad");
+    Warehouse warehouse = Warehouse.open(SparkTestSession.get(), root.resolve("warehouse").toString(), "register_bad_test");
+    Path csv = root.resolve("adapters.csv");
+    Files.writeString(csv, "adapter_id,path,direction,language\n"
+        + "a," + SAMPLES.resolve("xx-en/de") + ",xx-en,de\n"
+        + "b," + SAMPLES.resolve("xx-en/nl") + ",xx-en,xx\n");
+    LanguageRegistry registry = LanguageRegistry.load(SparkTestSession.repoRoot().resolve("conf"));
+    assertThatThrownBy(() -> new RegisterAdaptersJob(warehouse, registry, RunContext.start(null))
+        .source(csv.toString()).execute())
+        .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
+        .hasMessageStartingWith("Unknown language code 'xx'; known: ");
+    Files.writeString(csv, "adapter_id,path,direction,language\n" + "a," + SAMPLES.resolve("xx-en/de") + ",xx-zz,de\n");
+    assertThatThrownBy(() -> new RegisterAdaptersJob(warehouse, registry, RunContext.start(null))
+        .source(csv.toString()).execute())
+        .hasMessage(csv + ":2: direction 'xx-zz' is not one of [en-xx, xx-en]");
+    assertThat(warehouse.exists("adapters")).isFalse();
   }
 
   @Test
