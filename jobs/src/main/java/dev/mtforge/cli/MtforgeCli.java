@@ -23,6 +23,9 @@ import picocli.CommandLine.Spec;
       SqlCommand.class,
       LanguagesCommand.class,
       TablesCommand.class,
+      MergeCommand.class,
+      RegisterAdaptersCommand.class,
+      MergeGroupsCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
