@@ -28,6 +28,7 @@ import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.udfs.filters.FilterSettings;
 import dev.mtforge.udfs.filters.PairFilters;
 import dev.mtforge.udfs.readers.ReadUnit;
+import dev.mtforge.udfs.readers.ReaderErrors;
 import dev.mtforge.udfs.readers.SourceFormat;
 import dev.mtforge.udfs.readers.SourceLayout;
 import dev.mtforge.udfs.spark.HadoopSourceFiles;
@@ -151,16 +152,25 @@ public final class PrepareCorpusJob {
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long rawRows = readAll(raw);
-      return write(spark, settings, languages, raw, rawRows);
+      return write(spark, settings, languages, raw.filter(col("error").isNull()).drop("error"), rawRows);
     } finally {
       raw.unpersist();
     }
   }
 
-  /** Forces every file to be read, so input errors surface before anything is written. */
+  /**
+   * Forces every file to be read, so input errors surface before anything is written; the first
+   * error an executor reported is thrown here with its exact message.
+   */
   private static long readAll(Dataset<Row> raw) {
     try {
+      List<Row> errors = raw.filter(col("error").isNotNull()).select("error", "source_file").limit(1).collectAsList();
+      if (!errors.isEmpty()) {
+        throw ReaderErrors.reported(errors.get(0).getString(0), errors.get(0).getString(1));
+      }
       return raw.count();
+    } catch (InvalidInputException e) {
+      throw e;
     } catch (RuntimeException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof InvalidInputException invalid) {

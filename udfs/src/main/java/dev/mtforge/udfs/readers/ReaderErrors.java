@@ -45,6 +45,18 @@ public final class ReaderErrors {
         path, 0, null);
   }
 
+  /** An input error an executor reported as data (message and location as it gave them). */
+  public static InputFormatException reported(String message, String location) {
+    int colon = location.lastIndexOf(':');
+    long line = 0;
+    String path = location;
+    if (colon > 0 && location.substring(colon + 1).matches("\\d+")) {
+      line = Long.parseLong(location.substring(colon + 1));
+      path = location.substring(0, colon);
+    }
+    return new InputFormatException(message, path, line, null);
+  }
+
   /** A file that a multi-file layout needs and that is missing. */
   public static InputFormatException missingFile(String folder, String name) {
     return new InputFormatException(

@@ -1,6 +1,5 @@
-package dev.mtforge.jobs.prepare;
+package dev.mtforge.jobs.warehouse;
 
-import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.tables.Lineage;
 import dev.mtforge.schemas.tables.TableContract;
 import java.util.stream.Collectors;
@@ -12,11 +11,11 @@ import org.apache.spark.sql.Row;
  * columns changed, so that recomputing derived rows (statistics) with the same result leaves the
  * table untouched, lineage included.
  */
-final class ChangedRowsMerge {
+public final class ChangedRowsMerge {
   private ChangedRowsMerge() {}
 
   /** Returns the number of rows inserted or updated. */
-  static long merge(Warehouse warehouse, TableContract contract, Dataset<Row> rows) {
+  public static long merge(Warehouse warehouse, TableContract contract, Dataset<Row> rows) {
     warehouse.ensure(contract);
     Dataset<Row> conformed = Warehouse.conform(contract, rows);
     String view = "mtforge_changed_source_" + contract.name();
