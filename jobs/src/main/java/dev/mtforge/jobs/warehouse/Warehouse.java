@@ -11,10 +11,14 @@ import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
+import scala.Option;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.slf4j.Logger;
@@ -84,6 +88,7 @@ public final class Warehouse {
 
   /** Creates the table of a contract if it does not exist yet (an empty Delta table). */
   public void ensure(TableContract contract) {
+    releaseIfElsewhere(contract.name());
     spark.sql(contract.createTableSql(qualifiedName(contract.name()), tablePath(contract.name())));
   }
 
@@ -178,8 +183,40 @@ public final class Warehouse {
   }
 
   private void register(String table) {
+    releaseIfElsewhere(table);
     spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING delta LOCATION '"
         + tablePath(table).replace("'", "\\'") + "'");
+  }
+
+  /**
+   * A catalog entry with this name that points at another folder would make {@code CREATE TABLE
+   * IF NOT EXISTS} a silent no-op and send reads and writes to the other warehouse. Locally (no
+   * database) the entry is only a pointer we made, so it is re-pointed; in a cluster catalog it is
+   * an error naming both locations.
+   */
+  private void releaseIfElsewhere(String table) {
+    TableIdentifier id = new TableIdentifier(table, Option.apply(database));
+    SessionCatalog catalog = spark.sessionState().catalog();
+    if (!catalog.tableExists(id)) {
+      return;
+    }
+    String registered;
+    try {
+      registered = new Path(catalog.getTableMetadata(id).location()).toString();
+    } catch (AnalysisException dropped) { // removed between the two calls
+      return;
+    }
+    String expected = tablePath(table);
+    if (registered.equals(expected)) {
+      return;
+    }
+    if (database != null) {
+      throw new IllegalStateException(
+          "Cannot open table " + database + "." + table + " in warehouse " + location
+              + ": the catalog has it at " + registered + "; drop it or use another --database");
+    }
+    LOG.info("Re-pointing table {} from {} to {}", table, registered, expected);
+    spark.sql("DROP TABLE " + qualifiedName(table));
   }
 
   private List<String> deltaFolders() {

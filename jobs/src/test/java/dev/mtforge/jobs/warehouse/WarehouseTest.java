@@ -79,6 +79,23 @@ class WarehouseTest {
   }
 
   @Test
+  void aSecondWarehouseInTheSameSessionGetsItsOwnTables() {
+    Path first = SparkTestSession.newFolder("wh");
+    Path second = SparkTestSession.newFolder("wh");
+    RunContext run = RunContext.start("two");
+    Warehouse.open(spark, first.toString(), null)
+        .insertNew(NOTES, run.stamp(rows(new Object[] {"first", null, 1}), "t"));
+    Warehouse other = Warehouse.open(spark, second.toString(), null);
+    other.insertNew(NOTES, run.stamp(rows(new Object[] {"second", null, 2}), "t"));
+
+    assertThat(spark.sql("SELECT k FROM wh_notes").collectAsList()).extracting(Row::toString)
+        .containsExactly("[second]");
+    Warehouse.open(spark, first.toString(), null);
+    assertThat(spark.sql("SELECT k FROM wh_notes").collectAsList()).extracting(Row::toString)
+        .containsExactly("[first]");
+  }
+
+  @Test
   void conformNamesTheTableAndColumn() {
     Dataset<Row> missing = rows(new Object[] {"a", null, 1}).drop("n");
     assertThatThrownBy(() -> Warehouse.conform(NOTES, RunContext.start("r").stamp(missing, "s")))
