@@ -1,29 +1,47 @@
 package dev.mtforge.cli;
 
 import dev.mtforge.jobs.init.InitWarehouseJob;
+import dev.mtforge.jobs.merge.MergeAdapterGroupsJob;
+import dev.mtforge.jobs.merge.RegisterAdaptersJob;
+import dev.mtforge.jobs.prepare.PrepareCorpusJob;
+import dev.mtforge.jobs.training.BuildTrainingShardsJob;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
+import dev.mtforge.schemas.languages.LanguageRegistry;
+import dev.mtforge.udfs.readers.SourceFormat;
+import dev.mtforge.udfs.tensor.merge.MergeOptions;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code mtforge demo}: the whole pipeline on the bundled sample data, in one Spark session.
- * Each stage is the same job class its own command runs.
+ * Each stage is the same job class its own command runs; re-running the demo adds no rows.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = "Run the pipeline end to end on the bundled sample data (sample-data/) with the"
-        + " embedded defaults: local Spark, Delta tables under --warehouse (default ./warehouse).")
+        + " embedded defaults: local Spark, Delta tables under --warehouse (default ./warehouse)."
+        + " Stages: init, prepare, build-training, register-adapters, merge-groups.")
 public final class DemoCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
   @Mixin RegistryOptions registryOptions;
   @Spec CommandSpec spec;
+
+  @Option(
+      names = "--samples",
+      paramLabel = "<dir>",
+      description = "The sample-data folder. Default: sample-data/ of this installation.")
+  Path samples;
 
   public static void main(String[] args) {
     System.exit(MtforgeCli.run(new DemoCommand(), args));
@@ -31,18 +49,55 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Path data = samples != null ? samples : Path.of(System.getProperty("mtforge.home", "."), "sample-data");
+    if (!Files.isDirectory(data.resolve("prepare"))) {
+      throw new IllegalArgumentException("Sample data not found in " + data.toAbsolutePath()
+          + "; run bin/mtforge from a checkout or pass --samples <dir>");
+    }
     PrintWriter out = spec.commandLine().getOut();
     SparkSession spark = sparkOptions.session("demo");
     Warehouse warehouse = sparkOptions.openWarehouse(spark);
     RunContext run = sparkOptions.run();
+    LanguageRegistry registry = registryOptions.registry();
     out.printf("mtforge demo: run %s, warehouse %s%n", run.runId(), warehouse.location());
 
     InitWarehouseJob.Result init =
-        new InitWarehouseJob(warehouse, registryOptions.registry(), run)
-            .registrySource(registryOptions.describe())
-            .execute();
+        new InitWarehouseJob(warehouse, registry, run).registrySource(registryOptions.describe()).execute();
     out.printf("[init] %d tables created, %d languages registered%n",
         init.createdTables().size(), init.registryLanguages());
+    out.flush();
+
+    PrepareCorpusJob prepare = new PrepareCorpusJob(warehouse, registry, run);
+    for (SourceFormat format : SourceFormat.values()) { // one sample folder per format, named like it
+      prepare.source(format, data.resolve("prepare").resolve(format.label()).toString());
+    }
+    out.print("[prepare] " + PrepareCommand.describe(prepare.execute()));
+    out.flush();
+
+    BuildTrainingShardsJob.Result shards =
+        new BuildTrainingShardsJob(warehouse, run)
+            .option(BuildTrainingShardsJob.STRATEGY, "dat")
+            .option(BuildTrainingShardsJob.SAMPLE, "1012")
+            .execute();
+    out.printf("[build-training] %d %s shards (%d pairs) under %s%n",
+        shards.shards(), shards.strategy(), shards.pairs(), shards.output());
+    out.flush();
+
+    RegisterAdaptersJob.Result registered =
+        new RegisterAdaptersJob(warehouse, registry, run).source(data.resolve("adapters").toString()).execute();
+    out.printf("[register-adapters] %d adapters registered (%d new)%n",
+        registered.adapterIds().size(), registered.inserted());
+    MergeAdapterGroupsJob.Result merged =
+        new MergeAdapterGroupsJob(warehouse, run)
+            .option(MergeOptions.METHOD, "ties")
+            .option(MergeOptions.DENSITY, "0.5")
+            .execute();
+    for (MergeAdapterGroupsJob.GroupMerge g : merged.merged()) {
+      out.printf(Locale.ROOT, "[merge-groups] group %d: %s <- %s (kept %.1f%%, sign conflicts %.1f%%)%n",
+          g.groupId(), g.outputAdapterId(), String.join(", ", g.inputs()),
+          100 * g.keptFraction(), 100 * g.signConflictRate());
+    }
+    out.flush();
 
     out.printf("Tables: %s%nQuery them: bin/mtforge sql --warehouse %s \"SHOW TABLES\"%n",
         warehouse.tableNames(), warehouse.location());

@@ -20,6 +20,7 @@ import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
 import scala.Option;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,11 +143,13 @@ public final class Warehouse {
     sql.append("MERGE INTO ").append(qualifiedName(contract.name())).append(" t USING ")
         .append(view).append(" s ON ").append(on);
     if (replaceMatched) {
-      String changed =
-          contract.columnNames().stream()
-              .filter(c -> !Lineage.SCHEMA.getFieldIndex(c).isDefined())
-              .map(c -> "t.`" + c + "` <=> s.`" + c + "`")
-              .collect(Collectors.joining(" AND "));
+      List<String> same = new ArrayList<>();
+      for (StructField field : contract.schema().fields()) {
+        if (Lineage.SCHEMA.getFieldIndex(field.name()).isEmpty()) {
+          same.add(sameValue(field));
+        }
+      }
+      String changed = String.join(" AND ", same);
       sql.append(" WHEN MATCHED AND NOT (").append(changed).append(") THEN UPDATE SET *");
     }
     sql.append(" WHEN NOT MATCHED THEN INSERT *");
@@ -156,6 +159,16 @@ public final class Warehouse {
     LOG.info("Wrote {}: {} rows inserted, {} updated", contract.name(), inserted,
         metrics.getLong(metrics.fieldIndex("num_updated_rows")));
     return inserted;
+  }
+
+  /** Null-safe equality of a column in target and source; maps have no equality in Spark SQL. */
+  private static String sameValue(StructField field) {
+    String t = "t.`" + field.name() + "`";
+    String src = "s.`" + field.name() + "`";
+    if (field.dataType() instanceof MapType) {
+      return "array_sort(map_entries(" + t + ")) <=> array_sort(map_entries(" + src + "))";
+    }
+    return t + " <=> " + src;
   }
 
   /**

@@ -19,7 +19,7 @@ class WarehouseTest {
   private static final TableContract NOTES =
       TableContract.of(
           "wh_notes",
-          "k STRING NOT NULL, doc STRING, n INT",
+          "k STRING NOT NULL, doc STRING, n INT, tags MAP<STRING, STRING>",
           List.of(),
           List.of("k", "doc"),
           "Test table.");
@@ -31,8 +31,10 @@ class WarehouseTest {
             .add("k", DataTypes.StringType)
             .add("doc", DataTypes.StringType)
             .add("n", DataTypes.IntegerType);
+    // tags is derived from n, so that upserts of changed rows also change a map column.
     return spark.createDataFrame(
-        java.util.Arrays.stream(values).map(RowFactory::create).toList(), schema);
+            java.util.Arrays.stream(values).map(RowFactory::create).toList(), schema)
+        .withColumn("tags", org.apache.spark.sql.functions.expr("map('n', cast(n AS STRING))"));
   }
 
   @Test
@@ -97,15 +99,15 @@ class WarehouseTest {
 
   @Test
   void conformNamesTheTableAndColumn() {
-    Dataset<Row> missing = rows(new Object[] {"a", null, 1}).drop("n");
+    Dataset<Row> missing = rows(new Object[] {"a", null, 1}).drop("tags");
     assertThatThrownBy(() -> Warehouse.conform(NOTES, RunContext.start("r").stamp(missing, "s")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot write to table wh_notes: missing column 'n'");
+        .hasMessage("Cannot write to table wh_notes: missing column 'tags'");
     Dataset<Row> extra = RunContext.start("r").stamp(rows(new Object[] {"a", null, 1}), "s")
         .withColumn("surprise", org.apache.spark.sql.functions.lit(1));
     assertThatThrownBy(() -> Warehouse.conform(NOTES, extra))
         .hasMessage(
             "Cannot write to table wh_notes: columns [surprise] are not in its contract; expected"
-                + " [k, doc, n, run_id, created_at, source]");
+                + " [k, doc, n, tags, run_id, created_at, source]");
   }
 }
