@@ -83,7 +83,7 @@ public final class InitWarehouseJob {
    *
    * @param createdTables tables that did not exist before
    * @param registryLanguages languages in the registry
-   * @param languagesInserted rows newly inserted into the languages table (0 on a re-run)
+   * @param languagesWritten rows of the languages table inserted or changed (0 on a re-run)
    */
-  public record Result(List<String> createdTables, int registryLanguages, long languagesInserted) {}
+  public record Result(List<String> createdTables, int registryLanguages, long languagesWritten) {}
 }

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.mtforge.jobs.warehouse.ChangedRowsMerge;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.tables.Tables;
@@ -51,7 +50,7 @@ final class DataStats {
         .withColumn("tgt_tokens", lit(null).cast("bigint"))
         .withColumn("src_fertility", lit(null).cast("double"))
         .withColumn("tgt_fertility", lit(null).cast("double"));
-    return ChangedRowsMerge.merge(warehouse, Tables.DATA_STATS, run.stamp(rows, "parallel_sentences"));
+    return warehouse.upsert(Tables.DATA_STATS, run.stamp(rows, "parallel_sentences"));
   }
 
   private static scala.collection.immutable.Seq<String> joinKeys() {

@@ -17,7 +17,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
-import dev.mtforge.jobs.warehouse.ChangedRowsMerge;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.tables.Tables;
@@ -153,7 +152,7 @@ public final class BuildTrainingShardsJob {
               (sample > 0 ? lit(sample) : lit(null)).cast("int").as("sample_size"), lit(seed).as("seed"),
               concat(lit(output + "/jsonl/adapter_id="), col("adapter_id")).as("jsonl_path"),
               concat(lit(output + "/parquet/adapter_id="), col("adapter_id")).as("parquet_path"));
-      long changed = ChangedRowsMerge.merge(warehouse, Tables.TRAINING_SHARDS,
+      long changed = warehouse.upsert(Tables.TRAINING_SHARDS,
           run.stamp(manifest, "parallel_sentences"));
       Row totals = manifest.agg(count(lit(1)), sum("pairs")).first();
       Result result = new Result(strategy, totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1), output, changed);

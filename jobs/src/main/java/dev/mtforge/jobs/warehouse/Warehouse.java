@@ -119,7 +119,8 @@ public final class Warehouse {
 
   /**
    * Inserts new rows and replaces the rows with the same key whose values changed (one Delta
-   * MERGE). Rows that are equal apart from lineage keep their original run id.
+   * MERGE), for derived tables that a re-run recomputes. Rows that are equal apart from lineage
+   * are not rewritten and keep their original run id. Returns the rows inserted or changed.
    */
   public long upsert(TableContract contract, Dataset<Row> rows) {
     return merge(contract, rows, true);
@@ -156,9 +157,9 @@ public final class Warehouse {
     Row metrics = spark.sql(sql.toString()).first();
     spark.catalog().dropTempView(view);
     long inserted = metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
-    LOG.info("Wrote {}: {} rows inserted, {} updated", contract.name(), inserted,
-        metrics.getLong(metrics.fieldIndex("num_updated_rows")));
-    return inserted;
+    long updated = metrics.getLong(metrics.fieldIndex("num_updated_rows"));
+    LOG.info("Wrote {}: {} rows inserted, {} updated", contract.name(), inserted, updated);
+    return inserted + updated;
   }
 
   /** Null-safe equality of a column in target and source; maps have no equality in Spark SQL. */

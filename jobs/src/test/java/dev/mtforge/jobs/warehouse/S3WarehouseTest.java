@@ -39,14 +39,14 @@ class S3WarehouseTest {
     InitWarehouseJob.Result first =
         new InitWarehouseJob(warehouse, registry, RunContext.start("s3-1")).execute();
     assertThat(first.createdTables()).hasSize(Tables.ALL.size());
-    assertThat(first.languagesInserted()).isEqualTo(50);
+    assertThat(first.languagesWritten()).isEqualTo(50);
 
     // A second process would find the tables by listing the bucket.
     Warehouse reopened = Warehouse.open(spark, "s3a://lake/mtforge/", "s3test");
     InitWarehouseJob.Result second =
         new InitWarehouseJob(reopened, registry, RunContext.start("s3-2")).execute();
     assertThat(second.createdTables()).isEmpty();
-    assertThat(second.languagesInserted()).isZero();
+    assertThat(second.languagesWritten()).isZero();
 
     assertThat(reopened.tableNames()).contains("languages", "parallel_sentences", "merges");
     assertThat(spark.sql("SELECT count(*), min(run_id) FROM s3test.languages").first().toString())
