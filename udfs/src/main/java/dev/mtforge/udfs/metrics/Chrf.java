@@ -1,0 +1,259 @@
+package dev.mtforge.udfs.metrics;
+
+import dev.mtforge.udfs.tokenize.PythonText;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * chrF and chrF++ (Popović, 2015 and 2017) as sacreBLEU 2.6 computes them.
+ *
+ * <p>Statistics per segment: for each character order 1..{@code char-order}, then each word order
+ * 1..{@code word-order}, the triple {@code [hyp n-grams, ref n-grams, matches]}. With several
+ * references, the segment keeps the statistics of the first reference with the best sentence
+ * chrF, so reference order matters, as in sacreBLEU.
+ */
+public final class Chrf implements Metric {
+  private static final long serialVersionUID = 1L;
+
+  /** Default character n-gram order. */
+  public static final int CHAR_ORDER_DEFAULT = 6;
+  /** Default word n-gram order (0 = chrF; 2 = chrF++). */
+  public static final int WORD_ORDER_DEFAULT = 0;
+  /** Default recall weight. */
+  public static final int BETA_DEFAULT = 2;
+
+  private static final String PUNCTS = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+
+  private final int charOrder;
+  private final int wordOrder;
+  private final int beta;
+  private final boolean lowercase;
+  private final boolean whitespace;
+  private final boolean epsSmoothing;
+
+  private Chrf(Builder b) {
+    this.charOrder = b.charOrder;
+    this.wordOrder = b.wordOrder;
+    this.beta = b.beta;
+    this.lowercase = b.lowercase;
+    this.whitespace = b.whitespace;
+    this.epsSmoothing = b.epsSmoothing;
+  }
+
+  /** A builder with sacreBLEU's defaults: chrF2, character order 6, no word n-grams. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "chrF" + beta + "+".repeat(wordOrder);
+  }
+
+  @Override
+  public int statsSize() {
+    return 3 * (charOrder + wordOrder);
+  }
+
+  @Override
+  public long[] segmentStats(String hypothesis, List<String> references) {
+    List<Map<String, Integer>> hyp = ngrams(preprocess(hypothesis));
+    long[] best = null;
+    double bestF = -1.0;
+    for (String ref : references) {
+      if (ref == null) {
+        continue;
+      }
+      List<Map<String, Integer>> refNgrams = ngrams(preprocess(ref));
+      long[] stats = new long[statsSize()];
+      for (int i = 0; i < hyp.size(); i++) {
+        Map<String, Integer> h = hyp.get(i);
+        Map<String, Integer> r = refNgrams.get(i);
+        long hypCount = 0;
+        long match = 0;
+        for (Map.Entry<String, Integer> e : h.entrySet()) {
+          hypCount += e.getValue();
+          Integer rc = r.get(e.getKey());
+          if (rc != null) {
+            match += Math.min(e.getValue(), rc);
+          }
+        }
+        // sacreBLEU counts no hypothesis n-grams for an order the reference lacks entirely
+        stats[3 * i] = r.isEmpty() ? 0 : hypCount;
+        stats[3 * i + 1] = NgramCounts.total(r);
+        stats[3 * i + 2] = match;
+      }
+      double f = fScore(stats);
+      if (f > bestF) {
+        bestF = f;
+        best = stats;
+      }
+    }
+    return best == null ? new long[statsSize()] : best;
+  }
+
+  private String preprocess(String segment) {
+    return lowercase ? PythonText.lower(segment) : segment;
+  }
+
+  private List<Map<String, Integer>> ngrams(String line) {
+    List<Map<String, Integer>> out = new ArrayList<>(charOrder + wordOrder);
+    String chars = whitespace ? line : PythonText.removeSpace(line);
+    int[] offsets = NgramCounts.codePointOffsets(chars);
+    for (int n = 1; n <= charOrder; n++) {
+      out.add(NgramCounts.chars(chars, offsets, n));
+    }
+    if (wordOrder > 0) {
+      List<String> words = separatePunctuation(line);
+      for (int n = 1; n <= wordOrder; n++) {
+        out.add(NgramCounts.words(words, n, n));
+      }
+    }
+    return out;
+  }
+
+  /** Splits one ASCII punctuation mark off the end, or else the start, of each word. */
+  static List<String> separatePunctuation(String line) {
+    List<String> out = new ArrayList<>();
+    for (String w : PythonText.split(line)) {
+      int first = w.codePointAt(0);
+      int last = w.codePointBefore(w.length());
+      if (w.length() == Character.charCount(first)) {
+        out.add(w);
+      } else if (PUNCTS.indexOf(last) >= 0) {
+        out.add(w.substring(0, w.length() - 1));
+        out.add(w.substring(w.length() - 1));
+      } else if (PUNCTS.indexOf(first) >= 0) {
+        out.add(w.substring(0, 1));
+        out.add(w.substring(1));
+      } else {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+
+  /** The chrF of statistics, in [0, 100]. */
+  double fScore(long[] stats) {
+    final double eps = 1e-16;
+    double score = 0.0;
+    int effective = 0;
+    double factor = (double) beta * beta;
+    double avgPrec = 0.0;
+    double avgRec = 0.0;
+    int order = charOrder + wordOrder;
+    for (int i = 0; i < order; i++) {
+      long nHyp = stats[3 * i];
+      long nRef = stats[3 * i + 1];
+      long nMatch = stats[3 * i + 2];
+      double prec = nHyp > 0 ? (double) nMatch / nHyp : eps;
+      double rec = nRef > 0 ? (double) nMatch / nRef : eps;
+      double denom = factor * prec + rec;
+      score += denom > 0 ? (1 + factor) * prec * rec / denom : eps;
+      if (nHyp > 0 && nRef > 0) {
+        avgPrec += prec;
+        avgRec += rec;
+        effective++;
+      }
+    }
+    if (epsSmoothing) {
+      return 100 * score / order;
+    }
+    if (effective == 0) {
+      avgPrec = 0.0;
+      avgRec = 0.0;
+    } else {
+      avgPrec /= effective;
+      avgRec /= effective;
+    }
+    if (avgPrec + avgRec != 0) {
+      double f = (1 + factor) * avgPrec * avgRec;
+      f /= (factor * avgPrec) + avgRec;
+      return 100 * f;
+    }
+    return 0.0;
+  }
+
+  @Override
+  public Score score(long[] stats) {
+    if (stats.length != statsSize()) {
+      throw new IllegalArgumentException(
+          name() + " statistics must have " + statsSize() + " values, got " + stats.length);
+    }
+    return Score.of(name(), fScore(stats));
+  }
+
+  @Override
+  public Signature signature(int numRefs) {
+    return new Signature(
+        numRefs,
+        List.of(
+            new String[] {"case", lowercase ? "lc" : "mixed", "c"},
+            new String[] {"eff", epsSmoothing ? "no" : "yes", "e"},
+            new String[] {"nc", Integer.toString(charOrder), "nc"},
+            new String[] {"nw", Integer.toString(wordOrder), "nw"},
+            new String[] {"space", whitespace ? "yes" : "no", "s"}));
+  }
+
+  /** Builds a {@link Chrf}; every setting is optional. */
+  public static final class Builder {
+    private int charOrder = CHAR_ORDER_DEFAULT;
+    private int wordOrder = WORD_ORDER_DEFAULT;
+    private int beta = BETA_DEFAULT;
+    private boolean lowercase;
+    private boolean whitespace;
+    private boolean epsSmoothing;
+
+    private Builder() {}
+
+    /** Character n-gram order ({@code --chrf-char-order}, default 6). */
+    public Builder charOrder(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("chrF character order must be >= 0, got " + value);
+      }
+      this.charOrder = value;
+      return this;
+    }
+
+    /** Word n-gram order ({@code --chrf-word-order}; 2 gives chrF++). */
+    public Builder wordOrder(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("chrF word order must be >= 0, got " + value);
+      }
+      this.wordOrder = value;
+      return this;
+    }
+
+    /** Recall weight ({@code --chrf-beta}, default 2). */
+    public Builder beta(int value) {
+      this.beta = value;
+      return this;
+    }
+
+    /** Case-insensitive chrF ({@code --chrf-lowercase}). */
+    public Builder lowercase(boolean value) {
+      this.lowercase = value;
+      return this;
+    }
+
+    /** Keep whitespace in character n-grams ({@code --chrf-whitespace}). */
+    public Builder whitespace(boolean value) {
+      this.whitespace = value;
+      return this;
+    }
+
+    /** Epsilon smoothing as chrF++.py/NLTK/Moses ({@code --chrf-eps-smoothing}). */
+    public Builder epsSmoothing(boolean value) {
+      this.epsSmoothing = value;
+      return this;
+    }
+
+    public Chrf build() {
+      if (charOrder + wordOrder == 0) {
+        throw new IllegalArgumentException("chrF needs a character or word order above 0");
+      }
+      return new Chrf(this);
+    }
+  }
+}
