@@ -224,8 +224,43 @@ def metric_cases():
     write_jsonl("corpora.jsonl", [{"label": k, "hyps": h, "refs": r} for k, (h, r) in corpora.items()])
 
 
+def significance_cases():
+    """Paired bootstrap (1000) and approximate randomization (10000), SACREBLEU_SEED=12345."""
+    from sacrebleu.significance import PairedTest
+    import numpy
+    base, refs = random_corpus(11, 300)
+    other1, _ = random_corpus(31, 300)
+    # systems close to the baseline: the baseline with a few segments replaced
+    other2, _ = random_corpus(32, 300)
+    rng = random.Random(5)
+    near1 = [h if rng.random() < 0.985 else o for h, o in zip(base, other1)]
+    near2 = [h if rng.random() < 0.9 else (o if rng.random() < 0.5 else r)
+             for h, o, r in zip(base, other2, refs)]
+    systems = [("base", base), ("near1", near1), ("near2", near2), ("other", other1)]
+    rows = []
+    for test_type, n in (("bs", 1000), ("ar", 10000)):
+        metrics = {"BLEU": BLEU(references=[refs]), "CHRF": CHRF(references=[refs]),
+                   "TER": TER(references=[refs])}
+        ps = PairedTest(systems, metrics, references=None, test_type=test_type, n_samples=n)
+        sigs, scores = ps()
+        for name, results in scores.items():
+            if name == "System":
+                continue
+            rows.append({
+                "test": test_type, "metric": name, "signature": sigs[name].format(),
+                "numpy": numpy.__version__,
+                "results": [{"score": repr(float(r.score)),
+                             "p_value": None if r.p_value is None else repr(float(r.p_value)),
+                             "mean": None if r.mean is None else repr(float(r.mean)),
+                             "ci": None if r.ci is None else repr(float(r.ci))} for r in results],
+            })
+    write_jsonl("significance.jsonl", rows)
+    write_jsonl("significance-corpus.jsonl", [{"refs": refs, "systems": [s for _, s in systems]}])
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     tokenizer_cases()
     metric_cases()
+    significance_cases()
     print("wrote", OUT, file=sys.stderr)

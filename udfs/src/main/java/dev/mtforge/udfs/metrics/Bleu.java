@@ -207,6 +207,64 @@ public final class Bleu implements Metric {
     return new BleuScore(score, precisions, bp, sysLen, refLen);
   }
 
+  @Override
+  public double bootstrapScore(float[] stats) {
+    long sysLen = (long) stats[0];
+    long refLen = (long) stats[1];
+    float[] correct = new float[maxOrder];
+    float[] total = new float[maxOrder];
+    boolean anyCorrect = false;
+    for (int n = 0; n < maxOrder; n++) {
+      correct[n] = stats[2 + n];
+      total[n] = stats[2 + maxOrder + n];
+      anyCorrect |= correct[n] != 0;
+    }
+    double smooth = smoothValue != null ? smoothValue : defaultSmoothValue(smoothMethod);
+    double bp = 1.0;
+    if (sysLen < refLen) {
+      bp = sysLen > 0 ? Math.exp(1 - (double) refLen / sysLen) : 0.0;
+    }
+    if (!anyCorrect) {
+      return 0.0;
+    }
+    // precisions are numpy float32 scalars here; Python floats mixed in are cast to float32
+    double[] precisions = new double[maxOrder];
+    double smoothMteval = 1.0;
+    int effOrder = maxOrder;
+    for (int n = 1; n <= maxOrder; n++) {
+      if (SMOOTH_ADD_K.equals(smoothMethod) && n > 1) {
+        correct[n - 1] += (float) smooth;
+        total[n - 1] += (float) smooth;
+      }
+      if (total[n - 1] == 0) {
+        break;
+      }
+      if (effectiveOrder) {
+        effOrder = n;
+      }
+      if (correct[n - 1] == 0) {
+        if (SMOOTH_EXP.equals(smoothMethod)) {
+          smoothMteval *= 2;
+          precisions[n - 1] = 100f / ((float) smoothMteval * total[n - 1]);
+        } else if (SMOOTH_FLOOR.equals(smoothMethod)) {
+          precisions[n - 1] = (float) (100. * smooth) / total[n - 1];
+        }
+      } else {
+        precisions[n - 1] = 100f * correct[n - 1] / total[n - 1];
+      }
+    }
+    double logSum = 0;
+    for (int n = 0; n < effOrder; n++) {
+      logSum += precisions[n] == 0.0 ? -9999999999.0 : Math.log(precisions[n]);
+    }
+    return bp * Math.exp(logSum / effOrder);
+  }
+
+  @Override
+  public boolean bootstrapScoresAreFloat32() {
+    return false;
+  }
+
   private static double defaultSmoothValue(String method) {
     return switch (method) {
       case SMOOTH_FLOOR -> 0.1;

@@ -176,6 +176,91 @@ public final class Chrf implements Metric {
   }
 
   @Override
+  public double bootstrapScore(float[] stats) {
+    // sacreBLEU's _compute_f_score on numpy float32 scalars: every operation that touches one
+    // is a float32 operation (NumPy 2 casts the Python floats and ints it meets to float32)
+    final double eps = 1e-16;
+    Mixed score = Mixed.f64(0.0);
+    int effective = 0;
+    float factor = (float) beta * beta;
+    float avgPrec = 0f;
+    float avgRec = 0f;
+    int order = charOrder + wordOrder;
+    for (int i = 0; i < order; i++) {
+      float nHyp = stats[3 * i];
+      float nRef = stats[3 * i + 1];
+      float nMatch = stats[3 * i + 2];
+      Mixed prec = nHyp > 0 ? Mixed.f32(nMatch / nHyp) : Mixed.f64(eps);
+      Mixed rec = nRef > 0 ? Mixed.f32(nMatch / nRef) : Mixed.f64(eps);
+      Mixed denom = prec.times(factor).plus(rec);
+      Mixed term =
+          denom.value() > 0 ? prec.times(1 + factor).times(rec).div(denom) : Mixed.f64(eps);
+      score = score.plus(term);
+      if (nHyp > 0 && nRef > 0) {
+        avgPrec += prec.floatValue();
+        avgRec += rec.floatValue();
+        effective++;
+      }
+    }
+    if (epsSmoothing) {
+      return score.times(100).div(Mixed.f64(order)).value();
+    }
+    if (effective == 0) {
+      return 0.0;
+    }
+    avgPrec /= effective;
+    avgRec /= effective;
+    if (avgPrec + avgRec != 0) {
+      float f = (1 + factor) * avgPrec * avgRec;
+      f /= (factor * avgPrec) + avgRec;
+      return 100f * f;
+    }
+    return 0.0;
+  }
+
+  @Override
+  public boolean bootstrapScoresAreFloat32() {
+    return true;
+  }
+
+  /** A number that is a NumPy float32 scalar or a Python float, combined by NumPy 2's rules. */
+  private record Mixed(double value, boolean isFloat32) {
+    static Mixed f32(float v) {
+      return new Mixed(v, true);
+    }
+
+    static Mixed f64(double v) {
+      return new Mixed(v, false);
+    }
+
+    float floatValue() {
+      return (float) value;
+    }
+
+    Mixed plus(Mixed o) {
+      return isFloat32 || o.isFloat32
+          ? f32((float) value + (float) o.value)
+          : f64(value + o.value);
+    }
+
+    Mixed times(double pythonScalar) {
+      return isFloat32 ? f32((float) value * (float) pythonScalar) : f64(value * pythonScalar);
+    }
+
+    Mixed times(Mixed o) {
+      return isFloat32 || o.isFloat32
+          ? f32((float) value * (float) o.value)
+          : f64(value * o.value);
+    }
+
+    Mixed div(Mixed o) {
+      return isFloat32 || o.isFloat32
+          ? f32((float) value / (float) o.value)
+          : f64(value / o.value);
+    }
+  }
+
+  @Override
   public Score score(long[] stats) {
     if (stats.length != statsSize()) {
       throw new IllegalArgumentException(

@@ -43,6 +43,25 @@ public interface Metric extends Serializable {
   /** The signature, for a run with {@code numRefs} references per segment (-1 if it varies). */
   Signature signature(int numRefs);
 
+  /**
+   * The score sacreBLEU's bootstrap resampling computes from statistics it summed as float32
+   * (its {@code np.array(stats, dtype='float32')}), with NumPy 2's float32 arithmetic where
+   * sacreBLEU's code mixes NumPy scalars and Python floats. Used by {@link PairedTest} only.
+   */
+  double bootstrapScore(float[] totals);
+
+  /** One segment's statistics as the float32 row sacreBLEU's bootstrap sums. */
+  default float[] bootstrapStats(long[] stats) {
+    float[] out = new float[stats.length];
+    for (int i = 0; i < stats.length; i++) {
+      out[i] = stats[i];
+    }
+    return out;
+  }
+
+  /** Whether {@link #bootstrapScore} values are float32 in sacreBLEU (chrF, TER) or float64 (BLEU). */
+  boolean bootstrapScoresAreFloat32();
+
   /** Adds {@code stats} into {@code totals}. */
   static void add(long[] totals, long[] stats) {
     for (int i = 0; i < totals.length; i++) {

@@ -94,6 +94,27 @@ public final class Ter implements Metric {
   }
 
   @Override
+  public double bootstrapScore(float[] stats) {
+    float edits = stats[0];
+    float refLength = stats[1];
+    if (refLength > 0) {
+      return 100f * (edits / refLength);
+    }
+    return edits > 0 ? 100.0 : 0.0;
+  }
+
+  @Override
+  public boolean bootstrapScoresAreFloat32() {
+    return true;
+  }
+
+  /** The float32 row sacreBLEU's bootstrap reads for a segment (average length as float). */
+  @Override
+  public float[] bootstrapStats(long[] stats) {
+    return new float[] {(float) stats[0], (float) ((double) stats[1] / LENGTH_SCALE)};
+  }
+
+  @Override
   public Signature signature(int numRefs) {
     return new Signature(
         numRefs,
