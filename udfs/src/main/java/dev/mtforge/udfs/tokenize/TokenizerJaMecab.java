@@ -20,8 +20,9 @@ public final class TokenizerJaMecab implements Tokenizer {
     StringBuilder out = new StringBuilder(s.length() * 2);
     for (Token t : tokens) {
       String surface = t.getSurface();
-      // MeCab skips whitespace between morphemes; Kuromoji returns it as tokens
-      if (PythonText.normalizeSpace(surface).isEmpty()) {
+      // MeCab skips the characters of IPADIC's SPACE class (ASCII blanks) between morphemes,
+      // Kuromoji returns them as tokens; U+3000 is a symbol for both
+      if (isMecabSpace(surface)) {
         continue;
       }
       if (out.length() > 0) {
@@ -30,6 +31,16 @@ public final class TokenizerJaMecab implements Tokenizer {
       out.append(surface);
     }
     return out.toString();
+  }
+
+  private static boolean isMecabSpace(String surface) {
+    for (int i = 0; i < surface.length(); i++) {
+      char c = surface.charAt(i);
+      if (c != ' ' && c != '\t' && c != '\n' && c != 0x0b && c != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
