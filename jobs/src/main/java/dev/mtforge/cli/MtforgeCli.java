@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       SqlCommand.class,
       LanguagesCommand.class,
       TablesCommand.class,
+      ScoreCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -56,8 +57,11 @@ public final class MtforgeCli implements Callable<Integer> {
   /** A configured CommandLine: our exit code mapping, and case-sensitive options. */
   public static CommandLine commandLine(Object command) {
     CommandLine cli = new CommandLine(command);
+    // picocli consults this mapper for usage errors too, so they must map to 2 here
     cli.setExitCodeExceptionMapper(
-        e -> e instanceof InvalidInputException ? EXIT_INVALID_INPUT : 1);
+        e -> e instanceof InvalidInputException
+            ? EXIT_INVALID_INPUT
+            : e instanceof CommandLine.ParameterException ? 2 : 1);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof InvalidInputException || e instanceof IllegalArgumentException) {
