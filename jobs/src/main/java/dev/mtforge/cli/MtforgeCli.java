@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       LanguagesCommand.class,
       TablesCommand.class,
       ScoreCommand.class,
+      EvaluateCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

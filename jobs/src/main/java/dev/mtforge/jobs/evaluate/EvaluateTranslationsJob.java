@@ -144,35 +144,55 @@ public final class EvaluateTranslationsJob {
             .and(col("tgt_lang").eqNullSafe(col("r_tgt")))
             .and(col("doc_id").eqNullSafe(col("r_doc")))
             .and(col("seg_id").eqNullSafe(col("r_seg")));
-    Dataset<Row> joined = translations.join(refs, on, "left");
-    List<Row> missing = joined.filter(col("r_seg").isNull()).select(KEYS[0], Arrays.copyOfRange(KEYS, 1, KEYS.length)).limit(1).collectAsList();
-    if (!missing.isEmpty()) {
-      long n = joined.filter(col("r_seg").isNull()).count();
-      Row m = missing.get(0);
-      throw new InvalidInputException(
-          "Cannot evaluate: " + n + " translation(s) have no reference in parallel_sentences, e.g."
-              + " system " + m.getString(0) + ", " + m.getString(1) + "/" + m.getString(2) + " "
-              + m.getString(3) + "-" + m.getString(4) + " doc " + m.get(5) + " seg " + m.get(6));
-    }
-    Dataset<Row> input = joined.select(SegmentScorer.INPUT_COLUMNS.stream().map(functions::col).toArray(Column[]::new));
-    if (partitions > 0) {
-      input = input.repartition(partitions);
-    }
-    Dataset<Row> scored =
-        input.mapPartitions(new SegmentScorer(specs), Encoders.row(SegmentScorer.OUTPUT))
+    // one scan of the inputs: the join is cached for the check, the strategies and the scoring
+    List<String> cols = new ArrayList<>(SegmentScorer.INPUT_COLUMNS);
+    cols.add("strategy");
+    cols.add("r_seg");
+    Dataset<Row> joined =
+        translations.join(refs, on, "left")
+            .select(cols.stream().map(functions::col).toArray(Column[]::new))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      List<PairScore> pairs = pairScores(scored, specs);
-      List<Row> systemRows = systemRows(pairs, strategies(translations));
-      // everything is computed; now write, one MERGE per table
-      long segments = scored.count();
-      warehouse.upsert(Tables.SEGMENT_SCORES, run.stamp(scored.drop("nrefs"), "table:translations"));
-      Dataset<Row> systemFrame = spark.createDataFrame(systemRows, systemScoresSchema());
-      warehouse.upsert(Tables.SYSTEM_SCORES, run.stamp(systemFrame, "table:segment_scores"));
-      LOG.info("Evaluated {} segment scores into {} pair scores and {} system_scores rows", segments, pairs.size(), systemRows.size());
-      return new Result(segments, pairs, systemRows.size());
+      Row check =
+          joined.agg(
+                  functions.sum(functions.when(col("r_seg").isNull(), 1).otherwise(0)).as("missing"),
+                  functions.min(functions.when(col("r_seg").isNull(),
+                      functions.concat_ws("\u0001", col("system_id"), col("dataset"), col("split"), col("src_lang"),
+                          col("tgt_lang"), functions.coalesce(col("doc_id"), functions.lit("null")),
+                          col("seg_id").cast("string")))).as("example"))
+              .first();
+      long missing = check.isNullAt(0) ? 0 : check.getLong(0);
+      if (missing > 0) {
+        String[] m = check.getString(1).split("\u0001");
+        throw new InvalidInputException(
+            "Cannot evaluate: " + missing + " translation(s) have no reference in parallel_sentences, e.g."
+                + " system " + m[0] + ", " + m[1] + "/" + m[2] + " " + m[3] + "-" + m[4] + " doc " + m[5]
+                + " seg " + m[6]);
+      }
+      Dataset<Row> input =
+          joined.select(SegmentScorer.INPUT_COLUMNS.stream().map(functions::col).toArray(Column[]::new));
+      if (partitions > 0) {
+        input = input.repartition(partitions);
+      }
+      Dataset<Row> scored =
+          input.mapPartitions(new SegmentScorer(specs), Encoders.row(SegmentScorer.OUTPUT))
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        List<PairScore> pairs = pairScores(scored, specs);
+        List<Row> systemRows = systemRows(pairs, strategies(joined));
+        long segments = pairs.stream().mapToLong(PairScore::segments).sum();
+        // everything is computed; now write, one MERGE per table
+        warehouse.upsert(Tables.SEGMENT_SCORES, run.stamp(scored.drop("nrefs"), "table:translations"));
+        Dataset<Row> systemFrame = spark.createDataFrame(systemRows, systemScoresSchema());
+        warehouse.upsert(Tables.SYSTEM_SCORES, run.stamp(systemFrame, "table:segment_scores"));
+        LOG.info("Evaluated {} segment scores into {} pair scores and {} system_scores rows",
+            segments, pairs.size(), systemRows.size());
+        return new Result(segments, pairs, systemRows.size());
+      } finally {
+        scored.unpersist();
+      }
     } finally {
-      scored.unpersist();
+      joined.unpersist();
     }
   }
 
@@ -181,23 +201,25 @@ public final class EvaluateTranslationsJob {
     Column[] pairCols = Arrays.stream(PAIR).map(functions::col).toArray(Column[]::new);
     Dataset<Row> exploded =
         scored.select(functions.col("system_id"), col("dataset"), col("split"), col("src_lang"),
-            col("tgt_lang"), col("metric"), functions.posexplode(col("stats")).as(new String[] {"pos", "v"}));
+            col("tgt_lang"), col("metric"), col("nrefs"),
+            functions.posexplode(col("stats")).as(new String[] {"pos", "v"}));
     Column[] withPos = Arrays.copyOf(pairCols, pairCols.length + 1);
     withPos[pairCols.length] = col("pos");
+    // one shuffle: per (pair, position) sums and counts, then gathered per pair
     Dataset<Row> sums =
-        exploded.groupBy(withPos).agg(functions.sum("v").as("s"))
+        exploded.groupBy(withPos)
+            .agg(functions.sum("v").as("s"), functions.count(functions.lit(1)).as("n"),
+                functions.min("nrefs").as("min_refs"), functions.max("nrefs").as("max_refs"))
             .groupBy(pairCols)
-            .agg(functions.array_sort(functions.collect_list(functions.struct(col("pos"), col("s")))).as("parts"));
-    Dataset<Row> counts =
-        scored.groupBy(pairCols)
-            .agg(functions.count(functions.lit(1)).as("segments"), functions.min("nrefs").as("min_refs"),
-                functions.max("nrefs").as("max_refs"));
+            .agg(functions.array_sort(functions.collect_list(functions.struct(col("pos"), col("s")))).as("parts"),
+                functions.max("n").as("segments"), functions.min("min_refs").as("min_refs"),
+                functions.max("max_refs").as("max_refs"));
     Map<String, MetricSpec> byLabel = new HashMap<>();
     for (MetricSpec s : specs) {
       byLabel.put(s.label(), s);
     }
     List<PairScore> out = new ArrayList<>();
-    for (Row r : sums.join(counts, PAIR).orderBy(pairCols).collectAsList()) {
+    for (Row r : sums.orderBy(pairCols).collectAsList()) {
       List<Row> parts = r.getList(r.fieldIndex("parts"));
       long[] totals = new long[parts.size()];
       for (Row p : parts) {
