@@ -183,6 +183,9 @@ public final class ScoreCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--num-refs splits one tab-separated reference file; got " + refs.size() + " files");
     }
 
+    if (inputs.size() == 1 && !sentenceLevel && !paired && numRefs == 1) {
+      return streamSingleSystem(fmt);
+    }
     List<List<String>> refStreams = readReferences();
     List<String> names = new ArrayList<>();
     List<List<String>> systems = new ArrayList<>();
@@ -260,6 +263,103 @@ public final class ScoreCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * One system, corpus scores: streams the files in lockstep and scores batches of segments in
+   * parallel, so memory stays flat whatever the corpus size. Statistics are integer sums, so the
+   * result does not depend on the batching.
+   */
+  private int streamSingleSystem(String fmt) {
+    Map<String, Metric> byKey = new TreeMap<>();
+    for (String m : metrics) {
+      byKey.put(m.toUpperCase(Locale.ROOT), buildMetric(m));
+    }
+    List<Metric> list = new ArrayList<>(byKey.values());
+    long[][] totals = new long[list.size()][];
+    for (int k = 0; k < list.size(); k++) {
+      totals[k] = new long[list.get(k).statsSize()];
+    }
+    List<TextFiles.LineReader> refReaders = new ArrayList<>();
+    try (TextFiles.LineReader hyp = TextFiles.open(inputs.get(0))) {
+      for (Path ref : refs) {
+        refReaders.add(TextFiles.open(ref));
+      }
+      final int batch = 4096;
+      List<String> hyps = new ArrayList<>(batch);
+      List<List<String>> segRefs = new ArrayList<>(batch);
+      while (true) {
+        hyps.clear();
+        segRefs.clear();
+        String h;
+        while (hyps.size() < batch && (h = hyp.next()) != null) {
+          List<String> rs = new ArrayList<>(refReaders.size());
+          for (TextFiles.LineReader r : refReaders) {
+            String line = r.next();
+            if (line == null) {
+              throw lengthMismatch(hyp, r);
+            }
+            rs.add(line);
+          }
+          hyps.add(h);
+          segRefs.add(rs);
+        }
+        if (hyps.isEmpty()) {
+          break;
+        }
+        for (int k = 0; k < list.size(); k++) {
+          Metric metric = list.get(k);
+          long[] sum =
+              java.util.stream.IntStream.range(0, hyps.size())
+                  .parallel()
+                  .mapToObj(i -> metric.segmentStats(hyps.get(i), segRefs.get(i)))
+                  .reduce(new long[metric.statsSize()], ScoreCommand::plus, ScoreCommand::plus);
+          Metric.add(totals[k], sum);
+        }
+      }
+      for (TextFiles.LineReader r : refReaders) {
+        if (r.next() != null) {
+          throw lengthMismatch(hyp, r);
+        }
+      }
+    } finally {
+      refReaders.forEach(TextFiles.LineReader::close);
+    }
+    List<String> results = new ArrayList<>();
+    for (int k = 0; k < list.size(); k++) {
+      Metric metric = list.get(k);
+      Score score = metric.score(totals[k]);
+      if (fmt.equals("json")) {
+        results.add(scoreOnly ? score.formatScoreOnly(width) : score.formatJson(width, metric.signature(refs.size()).format()));
+      } else {
+        results.add(scoreOnly ? score.formatScoreOnly(width) : score.formatText(width, signature(metric, refs.size())));
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    printSingle(out, results, fmt);
+    out.flush();
+    return 0;
+  }
+
+  private static long[] plus(long[] a, long[] b) {
+    long[] c = a.clone();
+    Metric.add(c, b);
+    return c;
+  }
+
+  private InvalidInputException lengthMismatch(TextFiles.LineReader hyp, TextFiles.LineReader ref) {
+    // finish counting both files so the message gives their real lengths
+    while (hyp.next() != null) {
+      // counting
+    }
+    while (ref.next() != null) {
+      // counting
+    }
+    String name = inputs.get(0).toString();
+    return new InvalidInputException(
+        "Cannot score " + name + ": it has " + hyp.lineNumber() + " lines but reference "
+            + ref.path() + " has " + ref.lineNumber(),
+        name, null);
   }
 
   private List<List<String>> readReferences() {

@@ -81,13 +81,57 @@ public final class Bleu implements Metric {
 
   @Override
   public long[] segmentStats(String hypothesis, List<String> references) {
-    Map<String, Integer> refNgrams = null;
-    List<Integer> refLens = new ArrayList<>(references.size());
+    List<String> hypTokens = PythonText.split(preprocess(hypothesis));
+    List<List<String>> refTokens = new ArrayList<>(references.size());
     for (String ref : references) {
-      if (ref == null) {
-        continue;
+      if (ref != null) {
+        refTokens.add(PythonText.split(preprocess(ref)));
       }
-      List<String> tokens = PythonText.split(preprocess(ref));
+    }
+    if (maxOrder <= PackedNgrams.MAX_ORDER) {
+      long[] fast = packedStats(hypTokens, refTokens);
+      if (fast != null) {
+        return fast;
+      }
+    }
+    return stringStats(hypTokens, refTokens);
+  }
+
+  /** The statistics with packed n-gram keys; null when the segment's vocabulary is too large. */
+  private long[] packedStats(List<String> hypTokens, List<List<String>> refTokens) {
+    Map<String, Integer> vocab = new java.util.HashMap<>();
+    int[] hypIds = PackedNgrams.ids(hypTokens, vocab);
+    if (hypIds == null) {
+      return null;
+    }
+    List<PackedNgrams> refs = new ArrayList<>(refTokens.size());
+    List<Integer> refLens = new ArrayList<>(refTokens.size());
+    for (List<String> tokens : refTokens) {
+      int[] ids = PackedNgrams.ids(tokens, vocab);
+      if (ids == null) {
+        return null;
+      }
+      refs.add(PackedNgrams.of(ids, maxOrder));
+      refLens.add(tokens.size());
+    }
+    PackedNgrams hyp = PackedNgrams.of(hypIds, maxOrder);
+    int[] maxRef = hyp.maxCounts(refs);
+    long[] stats = new long[statsSize()];
+    stats[0] = hypIds.length;
+    stats[1] = closestRefLength(hypIds.length, refLens);
+    for (int i = 0; i < hyp.keys.length; i++) {
+      int order = PackedNgrams.order(hyp.keys[i]) - 1;
+      stats[2 + maxOrder + order] += hyp.counts[i];
+      stats[2 + order] += Math.min(hyp.counts[i], maxRef[i]);
+    }
+    return stats;
+  }
+
+  /** The statistics with n-grams keyed by their text, as sacreBLEU keys them. */
+  private long[] stringStats(List<String> hypTokens, List<List<String>> refTokens) {
+    Map<String, Integer> refNgrams = null;
+    List<Integer> refLens = new ArrayList<>(refTokens.size());
+    for (List<String> tokens : refTokens) {
       refLens.add(tokens.size());
       Map<String, Integer> ngrams = NgramCounts.words(tokens, 1, maxOrder);
       if (refNgrams == null) {
@@ -101,7 +145,6 @@ public final class Bleu implements Metric {
     if (refNgrams == null) {
       refNgrams = Map.of();
     }
-    List<String> hypTokens = PythonText.split(preprocess(hypothesis));
     int hypLen = hypTokens.size();
     long[] stats = new long[statsSize()];
     stats[0] = hypLen;

@@ -59,4 +59,83 @@ public final class TextFiles {
     }
     return lines;
   }
+
+  /**
+   * Streams the file's lines (same rules as {@link #readLines}) without holding the file in
+   * memory. Close it when done.
+   */
+  public static LineReader open(Path path) {
+    try {
+      InputStream raw = Files.newInputStream(path);
+      InputStream in = path.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+      return new LineReader(path, new java.io.BufferedInputStream(in, 1 << 16));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new InvalidInputException(path + ": no such file", path.toString(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + path, e);
+    }
+  }
+
+  /** Reads lines one at a time: UTF-8, split on {@code \n}, right-stripped. */
+  public static final class LineReader implements AutoCloseable {
+    private final Path path;
+    private final InputStream in;
+    private final java.nio.charset.CharsetDecoder decoder =
+        StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private byte[] buf = new byte[1024];
+    private int lineNumber;
+
+    private LineReader(Path path, InputStream in) {
+      this.path = path;
+      this.in = in;
+    }
+
+    /** The next line, or null at the end of the file. */
+    public String next() {
+      try {
+        int len = 0;
+        int b = in.read();
+        if (b < 0) {
+          return null;
+        }
+        while (b >= 0 && b != '\n') {
+          if (len == buf.length) {
+            buf = java.util.Arrays.copyOf(buf, len * 2);
+          }
+          buf[len++] = (byte) b;
+          b = in.read();
+        }
+        lineNumber++;
+        try {
+          return PythonText.rstrip(decoder.decode(ByteBuffer.wrap(buf, 0, len)).toString());
+        } catch (CharacterCodingException e) {
+          throw new InvalidInputException(
+              path + ":" + lineNumber + ": not valid UTF-8", path + ":" + lineNumber, e);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read " + path, e);
+      }
+    }
+
+    /** The file being read. */
+    public Path path() {
+      return path;
+    }
+
+    /** Lines read so far. */
+    public int lineNumber() {
+      return lineNumber;
+    }
+
+    @Override
+    public void close() {
+      try {
+        in.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot close " + path, e);
+      }
+    }
+  }
 }
