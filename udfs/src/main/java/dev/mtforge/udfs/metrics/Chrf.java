@@ -58,31 +58,31 @@ public final class Chrf implements Metric {
 
   @Override
   public long[] segmentStats(String hypothesis, List<String> references) {
-    List<Map<String, Integer>> hyp = ngrams(preprocess(hypothesis));
+    String hyp = preprocess(hypothesis);
+    List<String> refs = new ArrayList<>(references.size());
+    for (String ref : references) {
+      if (ref != null) {
+        refs.add(preprocess(ref));
+      }
+    }
+    if (refs.isEmpty()) {
+      return new long[statsSize()];
+    }
+    // character orders: packed keys when the segment's alphabet is small enough, else strings
+    long[][] charStats = PackedChars.stats(charText(hyp), refs.stream().map(this::charText).toList(), charOrder);
+    List<Map<String, Integer>> hypWords = wordNgrams(hyp);
+    List<Map<String, Integer>> hypChars = charStats == null ? charNgrams(hyp) : null;
     long[] best = null;
     double bestF = -1.0;
-    for (String ref : references) {
-      if (ref == null) {
-        continue;
-      }
-      List<Map<String, Integer>> refNgrams = ngrams(preprocess(ref));
+    for (int k = 0; k < refs.size(); k++) {
       long[] stats = new long[statsSize()];
-      for (int i = 0; i < hyp.size(); i++) {
-        Map<String, Integer> h = hyp.get(i);
-        Map<String, Integer> r = refNgrams.get(i);
-        long hypCount = 0;
-        long match = 0;
-        for (Map.Entry<String, Integer> e : h.entrySet()) {
-          hypCount += e.getValue();
-          Integer rc = r.get(e.getKey());
-          if (rc != null) {
-            match += Math.min(e.getValue(), rc);
-          }
-        }
-        // sacreBLEU counts no hypothesis n-grams for an order the reference lacks entirely
-        stats[3 * i] = r.isEmpty() ? 0 : hypCount;
-        stats[3 * i + 1] = NgramCounts.total(r);
-        stats[3 * i + 2] = match;
+      if (charStats != null) {
+        System.arraycopy(charStats[k], 0, stats, 0, 3 * charOrder);
+      } else {
+        match(hypChars, charNgrams(refs.get(k)), stats, 0);
+      }
+      if (wordOrder > 0) {
+        match(hypWords, wordNgrams(refs.get(k)), stats, charOrder);
       }
       double f = fScore(stats);
       if (f > bestF) {
@@ -90,20 +90,47 @@ public final class Chrf implements Metric {
         best = stats;
       }
     }
-    return best == null ? new long[statsSize()] : best;
+    return best;
   }
 
-  private String preprocess(String segment) {
-    return lowercase ? PythonText.lower(segment) : segment;
+  /** Fills the triples of orders {@code first..} from n-gram counters, as sacreBLEU does. */
+  private static void match(List<Map<String, Integer>> hyp, List<Map<String, Integer>> ref, long[] stats, int first) {
+    for (int i = 0; i < hyp.size(); i++) {
+      Map<String, Integer> h = hyp.get(i);
+      Map<String, Integer> r = ref.get(i);
+      long hypCount = 0;
+      long match = 0;
+      for (Map.Entry<String, Integer> e : h.entrySet()) {
+        hypCount += e.getValue();
+        Integer rc = r.get(e.getKey());
+        if (rc != null) {
+          match += Math.min(e.getValue(), rc);
+        }
+      }
+      int o = 3 * (first + i);
+      // sacreBLEU counts no hypothesis n-grams for an order the reference lacks entirely
+      stats[o] = r.isEmpty() ? 0 : hypCount;
+      stats[o + 1] = NgramCounts.total(r);
+      stats[o + 2] = match;
+    }
   }
 
-  private List<Map<String, Integer>> ngrams(String line) {
-    List<Map<String, Integer>> out = new ArrayList<>(charOrder + wordOrder);
-    String chars = whitespace ? line : PythonText.removeSpace(line);
+  private String charText(String line) {
+    return whitespace ? line : PythonText.removeSpace(line);
+  }
+
+  private List<Map<String, Integer>> charNgrams(String line) {
+    List<Map<String, Integer>> out = new ArrayList<>(charOrder);
+    String chars = charText(line);
     int[] offsets = NgramCounts.codePointOffsets(chars);
     for (int n = 1; n <= charOrder; n++) {
       out.add(NgramCounts.chars(chars, offsets, n));
     }
+    return out;
+  }
+
+  private List<Map<String, Integer>> wordNgrams(String line) {
+    List<Map<String, Integer>> out = new ArrayList<>(wordOrder);
     if (wordOrder > 0) {
       List<String> words = separatePunctuation(line);
       for (int n = 1; n <= wordOrder; n++) {
@@ -111,6 +138,10 @@ public final class Chrf implements Metric {
       }
     }
     return out;
+  }
+
+  private String preprocess(String segment) {
+    return lowercase ? PythonText.lower(segment) : segment;
   }
 
   /** Splits one ASCII punctuation mark off the end, or else the start, of each word. */
