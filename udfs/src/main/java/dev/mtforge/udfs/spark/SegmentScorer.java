@@ -7,6 +7,16 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoSerializable;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -20,7 +30,7 @@ import org.apache.spark.sql.types.StructType;
  * <p>Input columns: {@link #INPUT_COLUMNS}. Output schema: {@link #OUTPUT}. Metrics are built
  * once per task and target language from the serializable {@link MetricSpec}s.
  */
-public final class SegmentScorer implements MapPartitionsFunction<Row, Row> {
+public final class SegmentScorer implements MapPartitionsFunction<Row, Row>, KryoSerializable {
   private static final long serialVersionUID = 1L;
 
   /** Columns the input rows must have, in this order. */
@@ -44,10 +54,34 @@ public final class SegmentScorer implements MapPartitionsFunction<Row, Row> {
           .add("stats", DataTypes.createArrayType(DataTypes.LongType, false), false)
           .add("nrefs", DataTypes.IntegerType, false);
 
-  private final List<MetricSpec> specs;
+  private List<MetricSpec> specs;
 
   public SegmentScorer(List<MetricSpec> specs) {
     this.specs = List.copyOf(specs);
+  }
+
+  // Kryo's FieldSerializer cannot build records (MetricSpec); carry the specs as Java bytes
+  @Override
+  public void write(Kryo kryo, Output output) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(new ArrayList<>(specs));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot serialize metric specs " + specs, e);
+    }
+    output.writeInt(bytes.size());
+    output.writeBytes(bytes.toByteArray());
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void read(Kryo kryo, Input input) {
+    byte[] bytes = input.readBytes(input.readInt());
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+      this.specs = List.copyOf((List<MetricSpec>) in.readObject());
+    } catch (IOException | ClassNotFoundException e) {
+      throw new IllegalStateException("Cannot deserialize metric specs", e);
+    }
   }
 
   @Override
