@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
       MergeCommand.class,
       RegisterAdaptersCommand.class,
       MergeGroupsCommand.class,
+      ScoreCommand.class,
+      EvaluateCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -61,6 +63,7 @@ public final class MtforgeCli implements Callable<Integer> {
   /** A configured CommandLine: our exit code mapping, and case-sensitive options. */
   public static CommandLine commandLine(Object command) {
     CommandLine cli = new CommandLine(command);
+    // picocli consults this mapper for usage errors too, so they must map to 2 here
     cli.setExitCodeExceptionMapper(
         e -> e instanceof CommandLine.ParameterException
             ? CommandLine.ExitCode.USAGE

@@ -1,0 +1,80 @@
+package dev.mtforge.cli;
+
+import dev.mtforge.jobs.evaluate.EvaluateTranslationsJob;
+import dev.mtforge.jobs.warehouse.Warehouse;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mtforge evaluate}: scores the translations table into segment_scores and system_scores. */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = "Score the translations table against parallel_sentences with sacreBLEU-exact"
+        + " metrics; write segment_scores and system_scores (per pair, direction, language group,"
+        + " resource level and overall). Safe to run again.")
+public final class EvaluateCommand implements Callable<Integer> {
+  @Mixin SparkOptions sparkOptions;
+  @Mixin RegistryOptions registryOptions;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--metrics", paramLabel = "<list>", defaultValue = EvaluateTranslationsJob.METRICS_DEFAULT,
+      description = "Comma-separated: bleu, chrf, chrf++, ter, spbleu (default: ${DEFAULT-VALUE}).")
+  String metrics;
+
+  @Option(names = "--tokenizer", paramLabel = "<tok>", defaultValue = EvaluateTranslationsJob.TOKENIZER_DEFAULT,
+      description = "BLEU tokenizer; auto = zh for Chinese, ja-mecab for Japanese, else 13a (default: ${DEFAULT-VALUE}).")
+  String tokenizer;
+
+  @Option(names = "--lowercase", description = "Case-insensitive BLEU and chrF.")
+  boolean lowercase;
+
+  @Option(names = "--spm-model", paramLabel = "<path>",
+      description = "flores200 SentencePiece model for spbleu (readable on every executor).")
+  String spmModel;
+
+  @Option(names = "--systems", paramLabel = "<ids>", description = "Comma-separated system ids (default: all).")
+  String systems;
+
+  @Option(names = "--partitions", paramLabel = "<n>", defaultValue = EvaluateTranslationsJob.PARTITIONS_DEFAULT,
+      description = "Partitions to score in; 0 keeps the input's (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  public static void main(String[] args) {
+    System.exit(MtforgeCli.run(new EvaluateCommand(), args));
+  }
+
+  @Override
+  public Integer call() {
+    SparkSession spark = sparkOptions.session("evaluate");
+    Warehouse warehouse = sparkOptions.openWarehouse(spark);
+    EvaluateTranslationsJob job =
+        new EvaluateTranslationsJob(warehouse, registryOptions.registry(), sparkOptions.run())
+            .option(EvaluateTranslationsJob.METRICS, metrics)
+            .option(EvaluateTranslationsJob.TOKENIZER, tokenizer)
+            .option(EvaluateTranslationsJob.LOWERCASE, Boolean.toString(lowercase))
+            .option(EvaluateTranslationsJob.PARTITIONS, Integer.toString(partitions));
+    if (spmModel != null) {
+      job.option(EvaluateTranslationsJob.SPM_MODEL, spmModel);
+    }
+    if (systems != null) {
+      job.option(EvaluateTranslationsJob.SYSTEMS, systems);
+    }
+    EvaluateTranslationsJob.Result result = job.execute();
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("%-16s %-12s %-7s %-9s %10s %8s%n", "system", "dataset", "pair", "metric", "score", "segments");
+    for (EvaluateTranslationsJob.PairScore p : result.pairs()) {
+      out.printf("%-16s %-12s %-7s %-9s %10.2f %8d%n", p.systemId(), p.dataset() + "/" + p.split(),
+          p.srcLang() + "-" + p.tgtLang(), p.metric(), p.score(), p.segments());
+    }
+    out.printf("%d segment scores, %d system_scores rows written to %s%n", result.segmentScores(),
+        result.systemScores(), warehouse.location());
+    out.flush();
+    return 0;
+  }
+}

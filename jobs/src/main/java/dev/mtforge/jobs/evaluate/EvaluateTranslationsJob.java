@@ -1,0 +1,363 @@
+package dev.mtforge.jobs.evaluate;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.mtforge.jobs.warehouse.RunContext;
+import dev.mtforge.jobs.warehouse.Warehouse;
+import dev.mtforge.schemas.InvalidInputException;
+import dev.mtforge.schemas.languages.Language;
+import dev.mtforge.schemas.languages.LanguageRegistry;
+import dev.mtforge.schemas.tables.Tables;
+import dev.mtforge.udfs.metrics.Metric;
+import dev.mtforge.udfs.metrics.MetricSpec;
+import dev.mtforge.udfs.spark.SegmentScorer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores the {@code translations} table against the references in {@code parallel_sentences}
+ * with sacreBLEU-exact metrics, and writes {@code segment_scores} (one row per segment and
+ * metric, with its sufficient statistics) and {@code system_scores}.
+ *
+ * <p>Executors compute per-segment statistics; Spark sums them per system, test set and language
+ * pair (integer sums, so the result does not depend on partitioning); the driver turns each sum
+ * into a corpus score, identical to what {@code sacrebleu} prints for the same files. Scopes
+ * above the pair ({@code direction}, {@code group}, {@code resource}, {@code all}) are macro
+ * averages of the pair scores, as papers report "average over directions"; they carry the
+ * pair signature when all pairs share it, else every distinct signature joined by {@code " + "}.
+ *
+ * <pre>{@code
+ * EvaluateTranslationsJob.Result r =
+ *     new EvaluateTranslationsJob(warehouse, registry, run).option(METRICS, "bleu,chrf++").execute();
+ * }</pre>
+ *
+ * <p>Re-runs are idempotent: both tables are written with one MERGE each on their keys, after
+ * every input check and all scoring have succeeded.
+ */
+public final class EvaluateTranslationsJob {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateTranslationsJob.class);
+
+  /** Comma-separated metrics: bleu, chrf, chrf++, ter, spbleu. */
+  public static final String METRICS = "metrics.names";
+  public static final String METRICS_DEFAULT = "bleu,chrf++";
+  /** BLEU tokenizer, or {@code auto} for sacreBLEU's per-language default (zh, ja-mecab, 13a). */
+  public static final String TOKENIZER = "metrics.tokenizer";
+  public static final String TOKENIZER_DEFAULT = MetricSpec.AUTO;
+  /** Case-insensitive BLEU and chrF. */
+  public static final String LOWERCASE = "metrics.lowercase";
+  public static final String LOWERCASE_DEFAULT = "false";
+  /** The flores200 SentencePiece model for spBLEU; readable on every executor. */
+  public static final String SPM_MODEL = "metrics.spm-model";
+  /** Comma-separated system ids to evaluate; empty for all. */
+  public static final String SYSTEMS = "evaluate.systems";
+  /** Partitions to score in; 0 keeps the input's. Scores do not depend on it. */
+  public static final String PARTITIONS = "evaluate.partitions";
+  public static final String PARTITIONS_DEFAULT = "0";
+
+  private static final Set<String> VALID_OPTIONS =
+      Set.of(METRICS, TOKENIZER, LOWERCASE, SPM_MODEL, SYSTEMS, PARTITIONS);
+  private static final String[] KEYS = {"system_id", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id"};
+  private static final String[] PAIR = {"system_id", "dataset", "split", "src_lang", "tgt_lang", "metric"};
+
+  private final Warehouse warehouse;
+  private final LanguageRegistry registry;
+  private final RunContext run;
+  private final Map<String, String> options = new LinkedHashMap<>();
+
+  public EvaluateTranslationsJob(Warehouse warehouse, LanguageRegistry registry, RunContext run) {
+    this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.run = Objects.requireNonNull(run, "run");
+  }
+
+  /** Sets an option; unknown keys are rejected when the job executes. */
+  public EvaluateTranslationsJob option(String key, String value) {
+    options.put(key, value);
+    return this;
+  }
+
+  /** The metric specs the options describe (validates them). */
+  List<MetricSpec> specs() {
+    for (String key : options.keySet()) {
+      if (!VALID_OPTIONS.contains(key)) {
+        throw new IllegalArgumentException(
+            "Unknown option '" + key + "' for evaluate; known: " + new TreeSet<>(VALID_OPTIONS));
+      }
+    }
+    String tokenizer = options.getOrDefault(TOKENIZER, TOKENIZER_DEFAULT);
+    boolean lowercase = Boolean.parseBoolean(options.getOrDefault(LOWERCASE, LOWERCASE_DEFAULT));
+    List<MetricSpec> specs = new ArrayList<>();
+    for (String name : options.getOrDefault(METRICS, METRICS_DEFAULT).split(",")) {
+      if (!name.isBlank()) {
+        MetricSpec spec = new MetricSpec(name, tokenizer, lowercase, options.get(SPM_MODEL));
+        spec.corpus("en"); // fail here on a bad tokenizer or model path, not in a task
+        specs.add(spec);
+      }
+    }
+    if (specs.isEmpty()) {
+      throw new IllegalArgumentException("Option " + METRICS + " names no metric");
+    }
+    return specs;
+  }
+
+  public Result execute() {
+    List<MetricSpec> specs = specs();
+    int partitions = Integer.parseInt(options.getOrDefault(PARTITIONS, PARTITIONS_DEFAULT));
+    var spark = warehouse.spark();
+    spark.sparkContext().setJobGroup("mtforge-evaluate", "Score translations: " + specs, false);
+
+    Dataset<Row> translations = warehouse.read(Tables.TRANSLATIONS);
+    String systems = options.getOrDefault(SYSTEMS, "");
+    if (!systems.isBlank()) {
+      translations = translations.filter(col("system_id").isin((Object[]) systems.split(",")));
+    }
+    Dataset<Row> refs =
+        warehouse.read(Tables.PARALLEL_SENTENCES)
+            .select(col("dataset").as("r_dataset"), col("split").as("r_split"),
+                col("src_lang").as("r_src"), col("tgt_lang").as("r_tgt"), col("doc_id").as("r_doc"),
+                col("seg_id").as("r_seg"), col("tgt_text"), col("extra_refs"));
+    Column on =
+        col("dataset").eqNullSafe(col("r_dataset"))
+            .and(col("split").eqNullSafe(col("r_split")))
+            .and(col("src_lang").eqNullSafe(col("r_src")))
+            .and(col("tgt_lang").eqNullSafe(col("r_tgt")))
+            .and(col("doc_id").eqNullSafe(col("r_doc")))
+            .and(col("seg_id").eqNullSafe(col("r_seg")));
+    // one scan of the inputs: the join is cached for the check, the strategies and the scoring
+    List<String> cols = new ArrayList<>(SegmentScorer.INPUT_COLUMNS);
+    cols.add("strategy");
+    cols.add("r_seg");
+    Dataset<Row> joined =
+        translations.join(refs, on, "left")
+            .select(cols.stream().map(functions::col).toArray(Column[]::new))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Row check =
+          joined.agg(
+                  functions.sum(functions.when(col("r_seg").isNull(), 1).otherwise(0)).as("missing"),
+                  functions.min(functions.when(col("r_seg").isNull(),
+                      functions.concat_ws("\u0001", col("system_id"), col("dataset"), col("split"), col("src_lang"),
+                          col("tgt_lang"), functions.coalesce(col("doc_id"), functions.lit("null")),
+                          col("seg_id").cast("string")))).as("example"))
+              .first();
+      long missing = check.isNullAt(0) ? 0 : check.getLong(0);
+      if (missing > 0) {
+        String[] m = check.getString(1).split("\u0001");
+        throw new InvalidInputException(
+            "Cannot evaluate: " + missing + " translation(s) have no reference in parallel_sentences, e.g."
+                + " system " + m[0] + ", " + m[1] + "/" + m[2] + " " + m[3] + "-" + m[4] + " doc " + m[5]
+                + " seg " + m[6]);
+      }
+      Dataset<Row> input =
+          joined.select(SegmentScorer.INPUT_COLUMNS.stream().map(functions::col).toArray(Column[]::new));
+      if (partitions > 0) {
+        input = input.repartition(partitions);
+      }
+      Dataset<Row> scored =
+          input.mapPartitions(new SegmentScorer(specs), Encoders.row(SegmentScorer.OUTPUT))
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        List<PairScore> pairs = pairScores(scored, specs);
+        List<Row> systemRows = systemRows(pairs, strategies(joined));
+        long segments = pairs.stream().mapToLong(PairScore::segments).sum();
+        // everything is computed; now write, one MERGE per table
+        warehouse.upsert(Tables.SEGMENT_SCORES, run.stamp(scored.drop("nrefs"), "table:translations"));
+        Dataset<Row> systemFrame = spark.createDataFrame(systemRows, systemScoresSchema());
+        warehouse.upsert(Tables.SYSTEM_SCORES, run.stamp(systemFrame, "table:segment_scores"));
+        LOG.info("Evaluated {} segment scores into {} pair scores and {} system_scores rows",
+            segments, pairs.size(), systemRows.size());
+        return new Result(segments, pairs, systemRows.size());
+      } finally {
+        scored.unpersist();
+      }
+    } finally {
+      joined.unpersist();
+    }
+  }
+
+  /** Sums each pair's statistics in Spark and scores the sums on the driver. */
+  private List<PairScore> pairScores(Dataset<Row> scored, List<MetricSpec> specs) {
+    Column[] pairCols = Arrays.stream(PAIR).map(functions::col).toArray(Column[]::new);
+    Dataset<Row> exploded =
+        scored.select(functions.col("system_id"), col("dataset"), col("split"), col("src_lang"),
+            col("tgt_lang"), col("metric"), col("nrefs"),
+            functions.posexplode(col("stats")).as(new String[] {"pos", "v"}));
+    Column[] withPos = Arrays.copyOf(pairCols, pairCols.length + 1);
+    withPos[pairCols.length] = col("pos");
+    // one shuffle: per (pair, position) sums and counts, then gathered per pair
+    Dataset<Row> sums =
+        exploded.groupBy(withPos)
+            .agg(functions.sum("v").as("s"), functions.count(functions.lit(1)).as("n"),
+                functions.min("nrefs").as("min_refs"), functions.max("nrefs").as("max_refs"))
+            .groupBy(pairCols)
+            .agg(functions.array_sort(functions.collect_list(functions.struct(col("pos"), col("s")))).as("parts"),
+                functions.max("n").as("segments"), functions.min("min_refs").as("min_refs"),
+                functions.max("max_refs").as("max_refs"));
+    Map<String, MetricSpec> byLabel = new HashMap<>();
+    for (MetricSpec s : specs) {
+      byLabel.put(s.label(), s);
+    }
+    List<PairScore> out = new ArrayList<>();
+    for (Row r : sums.orderBy(pairCols).collectAsList()) {
+      List<Row> parts = r.getList(r.fieldIndex("parts"));
+      long[] totals = new long[parts.size()];
+      for (Row p : parts) {
+        totals[p.getInt(0)] = p.getLong(1);
+      }
+      String tgt = r.getString(r.fieldIndex("tgt_lang"));
+      Metric metric = byLabel.get(r.getString(r.fieldIndex("metric"))).corpus(tgt);
+      int minRefs = r.getInt(r.fieldIndex("min_refs"));
+      int maxRefs = r.getInt(r.fieldIndex("max_refs"));
+      out.add(
+          new PairScore(
+              r.getString(0), r.getString(1), r.getString(2), r.getString(3), tgt, r.getString(5),
+              metric.signature(minRefs == maxRefs ? minRefs : -1).format(),
+              metric.score(totals).score(), r.getLong(r.fieldIndex("segments")), totals));
+    }
+    return out;
+  }
+
+  private static Map<String, String> strategies(Dataset<Row> translations) {
+    Map<String, String> out = new HashMap<>();
+    for (Row r : translations.groupBy("system_id").agg(functions.max("strategy")).collectAsList()) {
+      out.put(r.getString(0), r.getString(1));
+    }
+    return out;
+  }
+
+  /** Pair rows, then macro averages per direction, group, resource level and overall. */
+  private List<Row> systemRows(List<PairScore> pairs, Map<String, String> strategies) {
+    List<Row> rows = new ArrayList<>();
+    Map<List<Object>, List<PairScore>> scopes = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+    for (PairScore p : pairs) {
+      String direction = direction(p.srcLang(), p.tgtLang());
+      Optional<Language> other = registry.find("en".equals(p.srcLang()) ? p.tgtLang() : p.srcLang());
+      String resource = other.map(l -> l.resource().label()).orElse(null);
+      Integer group = null;
+      rows.add(row(p.systemId(), p.dataset(), p.split(), "pair", p.srcLang(), p.tgtLang(), direction,
+          group, resource, strategies.get(p.systemId()), p.metric(), p.signature(), p.score(),
+          p.segments(), p.stats()));
+      List<Object> base = List.of(p.systemId(), p.dataset(), p.split(), p.metric());
+      add(scopes, key(base, "direction", direction, null, null), p);
+      add(scopes, key(base, "all", null, null, null), p);
+      if (other.isPresent() && !"xx-yy".equals(direction)) {
+        for (int g : other.get().groups()) {
+          add(scopes, key(base, "group", direction, g, null), p);
+        }
+        add(scopes, key(base, "resource", direction, null, resource), p);
+      }
+    }
+    for (Map.Entry<List<Object>, List<PairScore>> e : scopes.entrySet()) {
+      List<Object> k = e.getKey();
+      List<PairScore> members = e.getValue();
+      double mean = members.stream().mapToDouble(PairScore::score).average().orElse(0);
+      long segments = members.stream().mapToLong(PairScore::segments).sum();
+      Set<String> sigs = new TreeSet<>();
+      members.forEach(m -> sigs.add(m.signature()));
+      String systemId = (String) k.get(0);
+      rows.add(row(systemId, (String) k.get(1), (String) k.get(2), (String) k.get(4), null, null,
+          (String) k.get(5), (Integer) k.get(6), (String) k.get(7), strategies.get(systemId),
+          (String) k.get(3), String.join(" + ", sigs), mean, segments, null));
+    }
+    return rows;
+  }
+
+  private static List<Object> key(List<Object> base, String scope, String direction, Integer group, String resource) {
+    List<Object> k = new ArrayList<>(base);
+    k.add(scope);
+    k.add(direction);
+    k.add(group);
+    k.add(resource);
+    return k;
+  }
+
+  private static void add(Map<List<Object>, List<PairScore>> scopes, List<Object> key, PairScore p) {
+    scopes.computeIfAbsent(key, x -> new ArrayList<>()).add(p);
+  }
+
+  static String direction(String src, String tgt) {
+    if ("en".equals(tgt)) {
+      return "xx-en";
+    }
+    return "en".equals(src) ? "en-xx" : "xx-yy";
+  }
+
+  private static Row row(String system, String dataset, String split, String scope, String src,
+      String tgt, String direction, Integer group, String resource, String strategy, String metric,
+      String signature, double score, long segments, long[] stats) {
+    List<Long> boxed = null;
+    if (stats != null) {
+      boxed = new ArrayList<>();
+      for (long s : stats) {
+        boxed.add(s);
+      }
+    }
+    return RowFactory.create(system, dataset, split, scope, src, tgt, direction, group, resource,
+        strategy, metric, signature, score, segments, boxed, null, null);
+  }
+
+  private static StructType systemScoresSchema() {
+    return new StructType()
+        .add("system_id", DataTypes.StringType)
+        .add("dataset", DataTypes.StringType)
+        .add("split", DataTypes.StringType)
+        .add("scope", DataTypes.StringType)
+        .add("src_lang", DataTypes.StringType)
+        .add("tgt_lang", DataTypes.StringType)
+        .add("direction", DataTypes.StringType)
+        .add("group_id", DataTypes.IntegerType)
+        .add("resource_level", DataTypes.StringType)
+        .add("strategy", DataTypes.StringType)
+        .add("metric", DataTypes.StringType)
+        .add("signature", DataTypes.StringType)
+        .add("score", DataTypes.DoubleType)
+        .add("segments", DataTypes.LongType)
+        .add("stats", DataTypes.createArrayType(DataTypes.LongType))
+        .add("ci_low", DataTypes.DoubleType)
+        .add("ci_high", DataTypes.DoubleType);
+  }
+
+  /**
+   * A corpus score of one system on one language pair of a test set.
+   *
+   * @param stats the summed sufficient statistics the score was computed from
+   */
+  public record PairScore(String systemId, String dataset, String split, String srcLang,
+      String tgtLang, String metric, String signature, double score, long segments, long[] stats) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%s %s/%s %s-%s %s = %.4f (%d segments)", systemId, dataset,
+          split, srcLang, tgtLang, metric, score, segments);
+    }
+  }
+
+  /**
+   * What the run did.
+   *
+   * @param segmentScores rows written to segment_scores (segments times metrics)
+   * @param pairs the pair-level corpus scores, ordered by system, test set, pair and metric
+   * @param systemScores rows written to system_scores (pairs and aggregated scopes)
+   */
+  public record Result(long segmentScores, List<PairScore> pairs, int systemScores) {}
+}
