@@ -1,0 +1,142 @@
+package dev.mtforge.udfs.tensor.merge;
+
+import dev.mtforge.udfs.tensor.merge.MergeMethod.Pruning;
+import dev.mtforge.udfs.tensor.merge.MergeOptions.LoraMode;
+
+/**
+ * Merges one LoRA module of several adapters: the unit of work of a Spark task. Pure: inputs are
+ * the modules' A [r, in] and B [out, r] arrays and PEFT scalings; output the merged A and B, with
+ * merged scaling 1 (the merged adapter's {@code lora_alpha} equals its rank).
+ *
+ * <ul>
+ *   <li>{@link LoraMode#FACTORS} (PEFT's non-svd methods): A and B are merged separately, input i
+ *       weighted by {@code ±√|wᵢ·sᵢ|} on A and {@code √|wᵢ·sᵢ|} on B.
+ *   <li>{@link LoraMode#DELTA} (every {@code _svd} method, mergekit, ties-paper): {@code ΔWᵢ = sᵢ·Bᵢ·Aᵢ}
+ *       merged with weight wᵢ (scaled once: PEFT's ties_svd multiplies the scaling in twice, which we
+ *       do not copy), then factored to rank r by SVD.
+ *   <li>{@link MergeMethod#CAT}: A rows {@code (Aᵢ·wᵢ)·sᵢ} and B columns stacked.
+ * </ul>
+ */
+public final class LoraMerge {
+  private LoraMerge() {}
+
+  /** A merged module. */
+  public record Result(float[] a, float[] b, int rank, MergeKernel.Stats stats) {}
+
+  /**
+   * Merges one module.
+   *
+   * @param module module name (seeds DARE; tensors are {@code module.lora_A.weight} …)
+   * @param a inputs' A arrays, row-major [rᵢ, in]
+   * @param b inputs' B arrays, row-major [out, rᵢ]
+   * @param ranks inputs' ranks
+   * @param scalings inputs' PEFT scalings
+   * @param in in_features
+   * @param out out_features
+   * @param thresholds per-input magnitude thresholds for whole-model top-k, or null (per tensor);
+   *     index 0 for A (or ΔW), 1 for B: {@code thresholds[tensor][input]}
+   */
+  public static Result merge(
+      String module, float[][] a, float[][] b, int[] ranks, double[] scalings, int in, int out,
+      MergeOptions options, double[] weights, float[][] thresholds) {
+    int n = a.length;
+    MergeKernel.Stats stats = new MergeKernel.Stats();
+    if (options.method() == MergeMethod.CAT) {
+      int total = 0;
+      for (int r : ranks) {
+        total += r;
+      }
+      float[] mergedA = new float[total * in];
+      float[] mergedB = new float[out * total];
+      int row = 0;
+      for (int i = 0; i < n; i++) {
+        float w = (float) weights[i];
+        float s = (float) scalings[i];
+        for (int k = 0; k < ranks[i] * in; k++) {
+          mergedA[row * in + k] = a[i][k] * w * s;
+        }
+        for (int o = 0; o < out; o++) {
+          System.arraycopy(b[i], o * ranks[i], mergedB, o * total + row, ranks[i]);
+        }
+        row += ranks[i];
+      }
+      return new Result(mergedA, mergedB, total, stats);
+    }
+    if (options.loraMode() == LoraMode.FACTORS) {
+      float[] wa = new float[n];
+      float[] wb = new float[n];
+      for (int i = 0; i < n; i++) {
+        double ws = weights[i] * scalings[i];
+        double root = Math.sqrt(Math.abs(ws));
+        wa[i] = (float) (ws >= 0 ? root : -root); // the sign goes on one side only
+        wb[i] = (float) root;
+      }
+      float[] mergedA = mergeTensor(module + ".lora_A.weight", a, wa, options,
+          thresholds == null ? null : thresholds[0], stats);
+      float[] mergedB = mergeTensor(module + ".lora_B.weight", b, wb, options,
+          thresholds == null ? null : thresholds[1], stats);
+      return new Result(mergedA, mergedB, ranks[0], stats);
+    }
+    float[][] deltas = new float[n][];
+    float[] w = new float[n];
+    int maxRank = 0;
+    for (int i = 0; i < n; i++) {
+      deltas[i] = LowRankFactor.product(b[i], a[i], out, ranks[i], in, scalings[i]);
+      w[i] = (float) weights[i];
+      maxRank = Math.max(maxRank, ranks[i]);
+    }
+    float[] delta = mergeTensor(module + ".delta", deltas, w, options,
+        thresholds == null ? null : thresholds[0], stats);
+    int rank = options.svdRank() > 0 ? options.svdRank() : maxRank;
+    LowRankFactor.Factors factors = LowRankFactor.factor(delta, out, in, rank);
+    return new Result(factors.a(), factors.b(), rank, stats);
+  }
+
+  /** The update ΔWᵢ = sᵢ·Bᵢ·Aᵢ a delta-mode merge prunes (for whole-model thresholds). */
+  public static float[] delta(float[] a, float[] b, int rank, double scaling, int in, int out) {
+    return LowRankFactor.product(b, a, out, rank, in, scaling);
+  }
+
+  /**
+   * Merges whole tensors (copies; inputs are left as they are): prune each input, combine, λ.
+   *
+   * @param thresholds per-input magnitude thresholds, or null to rank within this tensor
+   */
+  public static float[] mergeTensor(
+      String name, float[][] inputs, float[] weights, MergeOptions options, float[] thresholds,
+      MergeKernel.Stats stats) {
+    int n = inputs.length;
+    int length = inputs[0].length;
+    float[][] pruned = new float[n][];
+    for (int i = 0; i < n; i++) {
+      pruned[i] = inputs[i].clone();
+      stats.total += length;
+      Pruning pruning = options.method().pruning();
+      if (pruning == Pruning.MAGNITUDE && options.density() < 1) {
+        float t = thresholds != null
+            ? thresholds[i]
+            : MergeKernel.tensorThreshold(pruned[i], options.density(), options.keepCount());
+        stats.kept += MergeKernel.pruneMagnitude(pruned[i], 0, length, t);
+      } else if (pruning == Pruning.RANDOM && options.density() < 1) {
+        stats.kept += MergeKernel.pruneRandom(pruned[i], 0, length, 0, options.density(), options.dareRescale(),
+            options.seed(), name, i);
+      } else {
+        stats.kept += nonZero(pruned[i]);
+      }
+    }
+    float[] out = new float[length];
+    MergeKernel.combine(pruned, 0, length, weights, options.method().electsSign(), options.signVote(),
+        options.signMethod(), options.divideBy(), options.signTie(), (float) options.lambda(), out, 0, stats);
+    return out;
+  }
+
+  private static long nonZero(float[] values) {
+    long count = 0;
+    for (float v : values) {
+      if (v != 0f) {
+        count++;
+      }
+    }
+    return count;
+  }
+}

@@ -1,0 +1,45 @@
+package dev.mtforge.udfs.tensor.safetensors;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * The narrow file interface the tensor code reads and writes through: positional reads of one
+ * file, creating a file, and an existence check. {@link LocalTensorFiles} serves local paths
+ * without Hadoop; {@link HadoopTensorFiles} serves any Hadoop FileSystem URI ({@code s3a://},
+ * {@code hdfs://}, {@code file:}). Paths are plain strings; the caller closes what it opens.
+ */
+public interface TensorFiles {
+
+  /** Opens a file for positional reads. */
+  Input open(String path) throws IOException;
+
+  /** Creates (or replaces) a file; parent folders are created as needed. */
+  OutputStream create(String path) throws IOException;
+
+  /** True when a regular file exists at the path. */
+  boolean exists(String path) throws IOException;
+
+  /** {@code dir/name}, without doubling a slash. */
+  default String resolve(String dir, String name) {
+    return dir.endsWith("/") ? dir + name : dir + "/" + name;
+  }
+
+  /** One open file: its length and reads at any position, safe to call from one thread. */
+  interface Input extends Closeable {
+    /** The path it was opened with, for messages. */
+    String path();
+
+    /** File length in bytes. */
+    long length() throws IOException;
+
+    /** Reads exactly {@code length} bytes at {@code position}; EOFException when the file is shorter. */
+    void readFully(long position, byte[] buffer, int offset, int length) throws IOException;
+  }
+
+  /** The local file system. */
+  static TensorFiles local() {
+    return LocalTensorFiles.INSTANCE;
+  }
+}
