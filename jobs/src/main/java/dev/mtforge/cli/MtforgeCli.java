@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       SqlCommand.class,
       LanguagesCommand.class,
       TablesCommand.class,
+      TranslateCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
