@@ -64,7 +64,10 @@ public final class CausalLm implements AutoCloseable {
     }
     HuggingFaceTokenizer tokenizer;
     try {
-      tokenizer = HuggingFaceTokenizer.newInstance(pkg.tokenizerPath(), Map.of("addSpecialTokens", "true"));
+      // DJL truncates to 512 tokens unless told not to: a long segment would lose its tail silently.
+      tokenizer =
+          HuggingFaceTokenizer.newInstance(
+              pkg.tokenizerPath(), Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
     } catch (IOException e) {
       model.close();
       throw new UncheckedIOException("Cannot load tokenizer " + pkg.tokenizerPath(), e);

@@ -26,6 +26,9 @@ public final class ModelCache {
 
   private final Map<ModelSpec, Entry> entries = new ConcurrentHashMap<>();
 
+  /** A private cache (tests); jobs use {@link #shared()}. */
+  public ModelCache() {}
+
   /** The JVM's cache, created on first use. */
   public static ModelCache shared() {
     if (shared == null) {
