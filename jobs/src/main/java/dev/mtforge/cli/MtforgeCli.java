@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       DemoCommand.class,
       InitCommand.class,
+      PrepareCommand.class,
+      BuildTrainingCommand.class,
       SqlCommand.class,
       LanguagesCommand.class,
       TablesCommand.class,

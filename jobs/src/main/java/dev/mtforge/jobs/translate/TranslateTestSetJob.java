@@ -15,7 +15,6 @@ import dev.mtforge.udfs.inference.Routing;
 import dev.mtforge.udfs.spark.TranslatePartitions;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -205,7 +204,7 @@ public final class TranslateTestSetJob {
               + (s.directions.isEmpty() ? "" : " and directions " + s.describeDirections()));
     }
     Dataset<Row> routes = routes(s.routing, langPairs);
-    Map<String, String[]> languages = languages(langPairs);
+    List<Language> languages = languages(langPairs);
 
     Dataset<Row> existing =
         warehouse.read(Tables.TRANSLATIONS).where(functions.col("system_id").equalTo(systemId))
@@ -305,15 +304,14 @@ public final class TranslateTestSetJob {
     return warehouse.spark().createDataFrame(rows, schema);
   }
 
-  private Map<String, String[]> languages(List<Row> langPairs) {
-    Map<String, String[]> out = new HashMap<>();
+  private List<Language> languages(List<Row> langPairs) {
+    Map<String, Language> out = new LinkedHashMap<>();
     for (Row p : langPairs) {
       for (String code : new String[] {p.getString(0), p.getString(1)}) {
-        Language l = registry.language(code);
-        out.put(code, new String[] {l.name(), l.script()});
+        out.put(code, registry.language(code));
       }
     }
-    return out;
+    return new ArrayList<>(out.values());
   }
 
   /** The options, checked and typed, before any Spark work. */

@@ -49,6 +49,35 @@ public final class Tables {
           List.of("dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id", "reason"),
           "A training pair that was not kept, and why (filter name or contaminating test set).");
 
+  /** WMT system submissions read with a test set (wmt-txt hyp files, wmt-xml {@code <hyp>}). */
+  public static final TableContract WMT_SYSTEM_OUTPUTS =
+      TableContract.of(
+          "wmt_system_outputs",
+          "system STRING NOT NULL, dataset STRING NOT NULL, split STRING NOT NULL,"
+              + " src_lang STRING NOT NULL, tgt_lang STRING NOT NULL, doc_id STRING,"
+              + " seg_id INT NOT NULL, source_text STRING NOT NULL, hypothesis STRING NOT NULL,"
+              + " source_file STRING",
+          List.of("dataset"),
+          List.of("system", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id"),
+          "One segment of a WMT system submission; joins parallel_sentences on dataset, split,"
+              + " languages, doc_id and seg_id, so it can be scored like our own translations.");
+
+  /** Per dataset, split and direction: sizes and length distribution of parallel_sentences. */
+  public static final TableContract DATA_STATS =
+      TableContract.of(
+          "data_stats",
+          "dataset STRING NOT NULL, split STRING NOT NULL, src_lang STRING NOT NULL,"
+              + " tgt_lang STRING NOT NULL, direction STRING NOT NULL, pairs BIGINT NOT NULL,"
+              + " rejected BIGINT NOT NULL, src_chars_p50 INT, src_chars_p95 INT,"
+              + " tgt_chars_p50 INT, tgt_chars_p95 INT, src_words BIGINT, tgt_words BIGINT,"
+              + " tokenizer STRING, src_tokens BIGINT, tgt_tokens BIGINT, src_fertility DOUBLE,"
+              + " tgt_fertility DOUBLE",
+          List.of(),
+          List.of("dataset", "split", "src_lang", "tgt_lang"),
+          "Size and length percentiles (characters) of one dataset split and direction; rejected"
+              + " counts the pairs of the language pair that filters dropped; fertility = tokens per"
+              + " whitespace word (per character for zh/ja) when a tokenizer was given.");
+
   /** One row per adapter training set written by build-training. */
   public static final TableContract TRAINING_SHARDS =
       TableContract.of(
@@ -140,6 +169,8 @@ public final class Tables {
           LANGUAGES,
           PARALLEL_SENTENCES,
           REJECTED_PAIRS,
+          WMT_SYSTEM_OUTPUTS,
+          DATA_STATS,
           TRAINING_SHARDS,
           TRANSLATIONS,
           SEGMENT_SCORES,

@@ -2,13 +2,15 @@ package dev.mtforge.udfs.spark;
 
 import dev.mtforge.udfs.inference.BatchTranslator;
 import dev.mtforge.udfs.inference.CausalLm;
+import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.udfs.inference.AdapterCache;
 import dev.mtforge.udfs.inference.GenerationSettings;
 import dev.mtforge.udfs.inference.ModelCache;
 import dev.mtforge.udfs.inference.ModelSpec;
 import dev.mtforge.udfs.inference.PeftLoraLoader;
 import dev.mtforge.udfs.inference.PromptFormat;
-import dev.mtforge.udfs.inference.ScriptCheck;
+import dev.mtforge.udfs.langid.LanguageCheck;
+import dev.mtforge.udfs.langid.LanguageIdentifier;
 import dev.mtforge.udfs.tensor.safetensors.TensorFiles;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -90,7 +92,8 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
    * @param windowSize rows read ahead and sorted by length before batching
    * @param systemId value of the {@code system_id} column
    * @param strategy routing name for the {@code strategy} column
-   * @param languages code to {English name, ISO 15924 script}
+   * @param languages the run's languages: prompt names, and the set language identification
+   *     chooses among (lingua, script check for what lingua lacks)
    */
   public record Settings(
       ModelSpec model,
@@ -100,7 +103,7 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
       int windowSize,
       String systemId,
       String strategy,
-      Map<String, String[]> languages)
+      List<Language> languages)
       implements Serializable {}
 
   @Override
@@ -175,10 +178,15 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
     if (paddedPromptTokens != null) {
       paddedPromptTokens.add(translator.paddedPromptTokens());
     }
+    LanguageIdentifier identifier = LanguageIdentifier.shared(settings.languages());
     for (int i = 0; i < window.size(); i++) {
       Row in = window.get(i);
       BatchTranslator.Output o = outputs.get(i);
-      String script = settings.languages().get(in.getString(3))[1];
+      String hyp = o.hypothesis();
+      // No verdict on an output without letters: empty is a failure, not another language.
+      boolean letters = hyp.codePoints().anyMatch(Character::isLetter);
+      LanguageCheck check = letters ? identifier.check(hyp, in.getString(3)) : null;
+      String detected = letters ? identifier.detect(hyp).orElse(null) : null;
       out.add(
           RowFactory.create(
               settings.systemId(), in.getString(0), in.getString(1), in.getString(2), in.getString(3),
@@ -186,17 +194,18 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
               o.hypothesis(), o.rawOutput(), settings.strategy(), in.isNullAt(8) ? null : in.getString(8),
               in.isNullAt(10) ? null : in.getInt(10), lm.manifest().name(), settings.generation().describe()
                   + (settings.format().chat() ? ":chat" : ""),
-              o.promptTokens(), o.outputTokens(), o.latencyMs(), null,
-              ScriptCheck.offTarget(o.hypothesis(), script)));
+              o.promptTokens(), o.outputTokens(), o.latencyMs(), detected,
+              check == null ? null : !check.ok()));
     }
   }
 
   private String name(String code) {
-    String[] info = settings.languages().get(code);
-    if (info == null) {
-      throw new IllegalArgumentException("Language '" + code + "' is not in the registry given to the job");
+    for (Language language : settings.languages()) {
+      if (language.code().equals(code)) {
+        return language.name();
+      }
     }
-    return info[0];
+    throw new IllegalArgumentException("Language '" + code + "' is not among the run's languages");
   }
 
   /** {@code gpu:N} from the task's first GPU resource (Spark scheduling), else the spec's device. */

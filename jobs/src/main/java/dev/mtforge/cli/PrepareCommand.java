@@ -1,0 +1,130 @@
+package dev.mtforge.cli;
+
+import dev.mtforge.jobs.config.JobConfig;
+import dev.mtforge.jobs.prepare.PrepareCorpusJob;
+import dev.mtforge.jobs.warehouse.Warehouse;
+import dev.mtforge.udfs.readers.SourceFormat;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mtforge prepare}: ingests raw parallel data into parallel_sentences (see
+ * {@link PrepareCorpusJob}).
+ *
+ * <pre>{@code bin/mtforge prepare --source flores200=data/flores200 --source alma-json=data/human_written_data}</pre>
+ */
+@Command(
+    name = "prepare",
+    mixinStandardHelpOptions = true,
+    description = "Read raw parallel data (Flores-200, FLORES+, NTREX-128, WMT txt/SGML/XML, ALMA JSON,"
+        + " X-ALMA parquet) into parallel_sentences; filter training splits into rejected_pairs; remove"
+        + " training pairs found in test sets; store WMT system outputs; refresh data_stats. Re-running"
+        + " with the same input changes nothing.")
+public final class PrepareCommand implements Callable<Integer> {
+  @Mixin SparkOptions sparkOptions;
+  @Mixin RegistryOptions registryOptions;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--source",
+      required = true,
+      paramLabel = "<format>=<path>",
+      description = "Input folder or file (local or s3a://) and its layout: flores200, flores-plus, ntrex128,"
+          + " wmt-txt, wmt-sgml, wmt-xml, alma-json, xalma-parquet. Repeatable.")
+  List<String> sources;
+
+  @Option(names = "--split", paramLabel = "<name>",
+      description = "Split for every source instead of the one the files give (prepare.split).")
+  String split;
+
+  @Option(names = "--dataset", paramLabel = "<name>",
+      description = "Dataset name for every source instead of the format's default (prepare.dataset).")
+  String dataset;
+
+  @Option(names = "--train-splits", paramLabel = "<a,b>",
+      description = "Splits that are filtered (prepare.train-splits). Default: " + PrepareCorpusJob.TRAIN_SPLITS_DEFAULT + ".")
+  String trainSplits;
+
+  @Option(names = "--test-splits", paramLabel = "<a,b>",
+      description = "Splits training data must not overlap (prepare.test-splits). Default: " + PrepareCorpusJob.TEST_SPLITS_DEFAULT + ".")
+  String testSplits;
+
+  @Option(names = "--max-length-ratio", paramLabel = "<ratio>",
+      description = "Reject training pairs whose longer side is more than this many times the shorter"
+          + " (prepare.max-length-ratio). Default: 3.0.")
+  String maxLengthRatio;
+
+  public static void main(String[] args) {
+    System.exit(MtforgeCli.run(new PrepareCommand(), args));
+  }
+
+  @Override
+  public Integer call() {
+    List<Map.Entry<SourceFormat, String>> inputs = new java.util.ArrayList<>();
+    for (String source : sources) {
+      int eq = source.indexOf('=');
+      if (eq <= 0 || eq == source.length() - 1) {
+        throw new ParameterException(spec.commandLine(),
+            "Invalid value for option '--source': '" + source + "' is not <format>=<path>");
+      }
+      try {
+        inputs.add(Map.entry(SourceFormat.parse(source.substring(0, eq)), source.substring(eq + 1)));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "Invalid value for option '--source': " + e.getMessage());
+      }
+    }
+    SparkSession spark = sparkOptions.session("prepare");
+    Warehouse warehouse = sparkOptions.openWarehouse(spark);
+    PrepareCorpusJob job = new PrepareCorpusJob(warehouse, registryOptions.registry(), sparkOptions.run());
+    inputs.forEach(i -> job.source(i.getKey(), i.getValue()));
+    JobConfig config = sparkOptions.jobConfig(spark.sparkContext().getConf());
+    option(job, config, PrepareCorpusJob.SPLIT, split);
+    option(job, config, PrepareCorpusJob.DATASET, dataset);
+    option(job, config, PrepareCorpusJob.TRAIN_SPLITS, trainSplits);
+    option(job, config, PrepareCorpusJob.TEST_SPLITS, testSplits);
+    option(job, config, PrepareCorpusJob.MAX_LENGTH_RATIO, maxLengthRatio);
+    option(job, config, PrepareCorpusJob.MIN_LENGTH_FOR_RATIO, null);
+    PrepareCorpusJob.Result result = job.execute();
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(describe(result));
+    out.flush();
+    return 0;
+  }
+
+  /** The summary the command prints. */
+  static String describe(PrepareCorpusJob.Result result) {
+    StringBuilder text = new StringBuilder();
+    text.append(String.format("Read %d rows: %d sentence rows inserted, %d training pairs rejected, %d system output rows inserted.%n",
+        result.rowsRead(), result.sentencesInserted(), result.rejected(), result.systemOutputsInserted()));
+    if (!result.rejectedByReason().isEmpty()) {
+      text.append("Rejected by reason: ").append(join(result.rejectedByReason())).append(System.lineSeparator());
+    }
+    if (!result.contaminationByTestSet().isEmpty()) {
+      text.append("Contamination by test set: ").append(join(result.contaminationByTestSet())).append(System.lineSeparator());
+    }
+    return text.toString();
+  }
+
+  private static String join(Map<String, Long> counts) {
+    return new java.util.TreeMap<>(counts).entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+  }
+
+  private static void option(PrepareCorpusJob job, JobConfig config, String key, String flag) {
+    String value = flag != null ? flag : config.get(key).orElse(null);
+    if (value != null) {
+      job.option(key, value);
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.mtforge.jobs.training;
+
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import dev.mtforge.jobs.warehouse.ChangedRowsMerge;
+import dev.mtforge.jobs.warehouse.RunContext;
+import dev.mtforge.jobs.warehouse.Warehouse;
+import dev.mtforge.schemas.tables.Tables;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.expressions.Window;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one training set per adapter to train, from the training splits of
+ * {@code parallel_sentences}, as ALMA-format JSON Lines ({@code {"translation": {"de": ..., "en":
+ * ...}}}) and parquet, and records each in {@code training_shards}.
+ *
+ * <p>Strategies (BRIEF.md): {@code separate} = one adapter per direction and language pair;
+ * {@code group} = one per language group and direction; {@code multilingual} = one adapter for all
+ * languages and both directions; {@code dat} = direction-aware training: xx→en one adapter per
+ * language, en→xx one per group (49 + 8 with the default registry).
+ *
+ * <pre>{@code
+ * new BuildTrainingShardsJob(warehouse, run).option(BuildTrainingShardsJob.STRATEGY, "dat")
+ *     .option(BuildTrainingShardsJob.SAMPLE, "1012").execute();
+ * }</pre>
+ *
+ * <p>Sampling is deterministic: pairs are ranked per direction and language pair by a hash of the
+ * seed and the pair, and the first {@code sample} are kept. Shards of a strategy are rewritten as
+ * a whole, so a re-run produces the same files and leaves training_shards unchanged.
+ */
+public final class BuildTrainingShardsJob {
+  private static final Logger LOG = LoggerFactory.getLogger(BuildTrainingShardsJob.class);
+
+  /** separate, group, multilingual or dat. */
+  public static final String STRATEGY = "training.strategy";
+  public static final String STRATEGY_DEFAULT = "dat";
+  /** Pairs kept per direction and language pair; 0 keeps all. */
+  public static final String SAMPLE = "training.sample";
+  public static final int SAMPLE_DEFAULT = 0;
+  /** Seed of the deterministic sample. */
+  public static final String SEED = "training.seed";
+  public static final long SEED_DEFAULT = 42L;
+  /** parallel_sentences splits to train on (comma-separated). */
+  public static final String SPLITS = "training.splits";
+  public static final String SPLITS_DEFAULT = "train,dev";
+  /** Folder the shards are written under; default {@code <warehouse>/training}. */
+  public static final String OUTPUT = "training.output";
+
+  /** The strategies, as accepted by {@link #STRATEGY}. */
+  public static final List<String> STRATEGIES = List.of("separate", "group", "multilingual", "dat");
+  private static final Set<String> VALID_OPTIONS = Set.of(STRATEGY, SAMPLE, SEED, SPLITS, OUTPUT);
+
+  private final Warehouse warehouse;
+  private final RunContext run;
+  private final Map<String, String> options = new LinkedHashMap<>();
+
+  public BuildTrainingShardsJob(Warehouse warehouse, RunContext run) {
+    this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
+    this.run = Objects.requireNonNull(run, "run");
+  }
+
+  /** Sets one of the {@code training.*} options; unknown keys and bad values fail in {@link #execute()}. */
+  public BuildTrainingShardsJob option(String key, String value) {
+    options.put(key, value);
+    return this;
+  }
+
+  public Result execute() {
+    for (String key : options.keySet()) {
+      if (!VALID_OPTIONS.contains(key)) {
+        throw new IllegalArgumentException(
+            "Unknown option '" + key + "' for build-training; known: " + new TreeSet<>(VALID_OPTIONS));
+      }
+    }
+    String strategy = options.getOrDefault(STRATEGY, STRATEGY_DEFAULT).toLowerCase(Locale.ROOT);
+    if (!STRATEGIES.contains(strategy)) {
+      throw new IllegalArgumentException(
+          "Unknown strategy '" + strategy + "' for " + STRATEGY + "; known: " + String.join(", ", STRATEGIES));
+    }
+    int sample = (int) number(SAMPLE, SAMPLE_DEFAULT);
+    if (sample < 0) {
+      throw new IllegalArgumentException("Invalid value " + sample + " for " + SAMPLE + ": must be 0 (all) or more");
+    }
+    long seed = (long) number(SEED, SEED_DEFAULT);
+    List<String> splits = Arrays.stream(options.getOrDefault(SPLITS, SPLITS_DEFAULT).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    String output = options.getOrDefault(OUTPUT, warehouse.location() + "/training") + "/" + strategy;
+    warehouse.spark().sparkContext().setJobGroup("mtforge-build-training",
+        "Build " + strategy + " training shards from splits " + splits, false);
+
+    Dataset<Row> pairs = warehouse.read(Tables.PARALLEL_SENTENCES)
+        .filter(col("split").isin(splits.toArray()).and(col("direction").isin("xx-en", "en-xx")))
+        .withColumn("lang", when(col("src_lang").equalTo("en"), col("tgt_lang")).otherwise(col("src_lang")));
+    if (sample > 0) {
+      pairs = pairs
+          .withColumn("sample_rank", row_number().over(Window.partitionBy("src_lang", "tgt_lang")
+              .orderBy(sha2(concat_ws("\u0001", lit(Long.toString(seed)), col("pair_hash"), col("dataset"),
+                  col("split"), expr("coalesce(doc_id, '')"), col("seg_id").cast("string")), 256))))
+          .filter(col("sample_rank").leq(sample))
+          .drop("sample_rank");
+    }
+    Dataset<Row> assigned = assign(pairs.withColumn("group_id", explode(col("group_ids"))), strategy)
+        .dropDuplicates("adapter_id", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id");
+
+    Dataset<Row> shardRows = assigned
+        .withColumn("translation", map(col("src_lang"), col("src_text"), col("tgt_lang"), col("tgt_text")))
+        .repartition(col("adapter_id"))
+        .sortWithinPartitions("adapter_id", "src_lang", "dataset", "split", "doc_id", "seg_id")
+        .persist();
+    try {
+      shardRows.select(col("adapter_id"), to_json(struct(col("translation"))).as("value"))
+          .write().mode(SaveMode.Overwrite).partitionBy("adapter_id").text(output + "/jsonl");
+      shardRows.select("adapter_id", "translation", "src_lang", "tgt_lang", "dataset", "split", "doc_id", "seg_id")
+          .write().mode(SaveMode.Overwrite).partitionBy("adapter_id").parquet(output + "/parquet");
+
+      Dataset<Row> manifest = shardRows
+          .groupBy("adapter_id", "direction", "shard_group")
+          .agg(array_sort(collect_set("src_lang")).as("src_langs"), array_sort(collect_set("tgt_lang")).as("tgt_langs"),
+              count(lit(1)).as("pairs"),
+              sum(expr("size(filter(split(src_text, '\\\\s+'), w -> w <> ''))"
+                  + " + size(filter(split(tgt_text, '\\\\s+'), w -> w <> ''))")).as("whitespace_tokens"))
+          .select(col("adapter_id"), lit(strategy).as("strategy"), col("direction"), col("shard_group").as("group_id"),
+              expr("array_sort(array_distinct(concat(src_langs, tgt_langs)))").as("languages"), col("pairs"),
+              col("whitespace_tokens"), lit(null).cast("bigint").as("tokenizer_tokens"),
+              (sample > 0 ? lit(sample) : lit(null)).cast("int").as("sample_size"), lit(seed).as("seed"),
+              concat(lit(output + "/jsonl/adapter_id="), col("adapter_id")).as("jsonl_path"),
+              concat(lit(output + "/parquet/adapter_id="), col("adapter_id")).as("parquet_path"));
+      long changed = ChangedRowsMerge.merge(warehouse, Tables.TRAINING_SHARDS,
+          run.stamp(manifest, "parallel_sentences"));
+      Row totals = manifest.agg(count(lit(1)), sum("pairs")).first();
+      Result result = new Result(strategy, totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1), output, changed);
+      LOG.info("Training shards: {}", result);
+      return result;
+    } finally {
+      shardRows.unpersist();
+    }
+  }
+
+  /** Adds adapter_id, direction and shard_group (null when a shard spans groups) per strategy. */
+  private static Dataset<Row> assign(Dataset<Row> pairs, String strategy) {
+    Column groupLabel = concat(lit("g"), col("group_id").cast("string"));
+    return switch (strategy) {
+      case "separate" -> pairs
+          .withColumn("adapter_id", concat(lit("separate-"), col("src_lang"), lit("-"), col("tgt_lang")))
+          .withColumn("shard_group", expr("array_min(group_ids)"));
+      case "group" -> pairs
+          .withColumn("adapter_id", concat(lit("group-"), groupLabel, lit("-"), col("direction")))
+          .withColumn("shard_group", col("group_id"));
+      case "multilingual" -> pairs
+          .withColumn("adapter_id", lit("multilingual"))
+          .withColumn("direction", lit("all"))
+          .withColumn("shard_group", lit(null).cast("int"));
+      default -> pairs
+          .withColumn("adapter_id", when(col("direction").equalTo("xx-en"), concat(lit("dat-xx-en-"), col("lang")))
+              .otherwise(concat(lit("dat-en-xx-"), groupLabel)))
+          .withColumn("shard_group", when(col("direction").equalTo("xx-en"), expr("array_min(group_ids)"))
+              .otherwise(col("group_id")));
+    };
+  }
+
+  private double number(String key, double fallback) {
+    String value = options.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Invalid value '" + value + "' for " + key + ": not a number");
+    }
+  }
+
+  /**
+   * What a run wrote.
+   *
+   * @param strategy the strategy
+   * @param shards adapters (shards) written
+   * @param pairs pairs over all shards
+   * @param output folder holding {@code jsonl/adapter_id=<id>/} and {@code parquet/adapter_id=<id>/}
+   * @param manifestChanged training_shards rows inserted or updated (0 on a re-run)
+   */
+  public record Result(String strategy, long shards, long pairs, String output, long manifestChanged) {}
+}

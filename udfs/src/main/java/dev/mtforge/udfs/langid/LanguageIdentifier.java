@@ -1,0 +1,202 @@
+package dev.mtforge.udfs.langid;
+
+import com.github.pemistahl.lingua.api.IsoCode639_1;
+import com.github.pemistahl.lingua.api.LanguageDetector;
+import com.github.pemistahl.lingua.api.LanguageDetectorBuilder;
+import dev.mtforge.schemas.languages.Language;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Language identification restricted to the languages of a run: lingua (high accuracy mode) for
+ * the languages it knows, a script check for the others (lingua 1.2.2 lacks Galician, Malagasy,
+ * Nepali, Kyrgyz and Uzbek). Used by the data filters ({@code wrong_script}, {@code
+ * wrong_language}) and by inference for off-target detection.
+ *
+ * <pre>{@code
+ * LanguageIdentifier id = LanguageIdentifier.shared(List.of(en, de, cs));   // one per JVM and set
+ * id.check("Das ist ein deutscher Satz.", "cs").verdict();               // WRONG_LANGUAGE
+ * id.detect("Das ist ein deutscher Satz.");                               // Optional[de]
+ * }</pre>
+ *
+ * <p>Thread-safe. Restricting lingua to the run's languages keeps memory low (all 75 models need
+ * about 1.6 GiB) and avoids confusing a language with one that is not in the data at all.
+ */
+public final class LanguageIdentifier {
+  /**
+   * Texts with fewer letters than this are not given to lingua (only the script check runs):
+   * lingua mislabels very short texts, and a wrong rejection costs a good pair.
+   */
+  public static final int MIN_LETTERS_DEFAULT = 15;
+
+  /** Registry codes lingua 1.2.2 has no model for; these fall back to the script check. */
+  public static final SortedSet<String> SCRIPT_ONLY_CODES =
+      new TreeSet<>(List.of("gl", "mg", "ne", "ky", "uz"));
+
+  private static final Map<SortedSet<String>, LanguageIdentifier> SHARED = new ConcurrentHashMap<>();
+
+  private final Map<String, Language> languages;
+  private final Map<com.github.pemistahl.lingua.api.Language, String> linguaToCode;
+  private final Map<String, com.github.pemistahl.lingua.api.Language> codeToLingua;
+  private volatile LanguageDetector detector;
+
+  private LanguageIdentifier(Collection<Language> languages) {
+    Map<String, Language> byCode = new LinkedHashMap<>();
+    Map<com.github.pemistahl.lingua.api.Language, String> toCode =
+        new EnumMap<>(com.github.pemistahl.lingua.api.Language.class);
+    Map<String, com.github.pemistahl.lingua.api.Language> toLingua = new LinkedHashMap<>();
+    for (Language language : languages) {
+      byCode.put(language.code(), language);
+      linguaLanguage(language.code())
+          .ifPresent(
+              lingua -> {
+                toCode.put(lingua, language.code());
+                toLingua.put(language.code(), lingua);
+              });
+    }
+    this.languages = Map.copyOf(byCode);
+    this.linguaToCode = toCode;
+    this.codeToLingua = Map.copyOf(toLingua);
+  }
+
+  /** A new identifier for these languages (prefer {@link #shared}: lingua models are large). */
+  public static LanguageIdentifier of(Collection<Language> languages) {
+    if (languages.isEmpty()) {
+      throw new IllegalArgumentException("A language identifier needs at least one language");
+    }
+    return new LanguageIdentifier(languages);
+  }
+
+  /** The JVM-wide identifier for this set of languages, built on first use. */
+  public static LanguageIdentifier shared(Collection<Language> languages) {
+    SortedSet<String> key = new TreeSet<>();
+    languages.forEach(l -> key.add(l.code()));
+    return SHARED.computeIfAbsent(key, k -> of(languages));
+  }
+
+  /** The lingua language for a registry code, if lingua knows it ({@code no} maps to Bokmål). */
+  public static Optional<com.github.pemistahl.lingua.api.Language> linguaLanguage(String code) {
+    if (SCRIPT_ONLY_CODES.contains(code)) {
+      return Optional.empty();
+    }
+    String iso = "no".equals(code) ? "NB" : code.toUpperCase(Locale.ROOT);
+    try {
+      IsoCode639_1 isoCode = IsoCode639_1.valueOf(iso);
+      com.github.pemistahl.lingua.api.Language language =
+          com.github.pemistahl.lingua.api.Language.Companion.getByIsoCode639_1(isoCode);
+      return language == com.github.pemistahl.lingua.api.Language.UNKNOWN
+          ? Optional.empty()
+          : Optional.of(language);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Codes this identifier knows, lingua-backed or script-only. */
+  public SortedSet<String> codes() {
+    return new TreeSet<>(languages.keySet());
+  }
+
+  /** True when {@code code} is checked only by its script. */
+  public boolean scriptOnly(String code) {
+    return languages.containsKey(code) && !codeToLingua.containsKey(code);
+  }
+
+  /**
+   * Checks that {@code text} is in language {@code expectedCode}: first its script, then (for
+   * languages lingua knows, and texts with at least {@link #MIN_LETTERS_DEFAULT} letters) lingua's
+   * choice among this identifier's languages.
+   */
+  public LanguageCheck check(String text, String expectedCode) {
+    Language expected = languages.get(expectedCode);
+    if (expected == null) {
+      throw new IllegalArgumentException(
+          "Language '" + expectedCode + "' is not one of this identifier's languages " + codes());
+    }
+    if (!ScriptDetector.matches(text, expected.script())) {
+      return new LanguageCheck(
+          LanguageCheck.Verdict.WRONG_SCRIPT, expectedCode, ScriptDetector.dominantScript(text), "script");
+    }
+    if (!codeToLingua.containsKey(expectedCode) || letters(text) < MIN_LETTERS_DEFAULT) {
+      return new LanguageCheck(LanguageCheck.Verdict.OK, expectedCode, null, "script");
+    }
+    Optional<String> detected = detectWithLingua(text);
+    if (detected.isPresent() && !detected.get().equals(expectedCode)) {
+      return new LanguageCheck(LanguageCheck.Verdict.WRONG_LANGUAGE, expectedCode, detected.get(), "lingua");
+    }
+    return new LanguageCheck(LanguageCheck.Verdict.OK, expectedCode, null, "lingua");
+  }
+
+  /**
+   * The most likely language of {@code text} among this identifier's languages: lingua's choice
+   * when it makes one, else the only script-only language whose script matches; empty when
+   * nothing fits (no letters, an unknown script, or several script-only candidates).
+   */
+  public Optional<String> detect(String text) {
+    Optional<String> lingua = letters(text) == 0 ? Optional.empty() : detectWithLingua(text);
+    if (lingua.isPresent()
+        && ScriptDetector.matches(text, languages.get(lingua.get()).script())) {
+      return lingua;
+    }
+    List<String> candidates = new ArrayList<>();
+    for (Language language : languages.values()) {
+      if (scriptOnly(language.code()) && ScriptDetector.matches(text, language.script())) {
+        candidates.add(language.code());
+      }
+    }
+    if (candidates.size() == 1 && letters(text) > 0) {
+      return Optional.of(candidates.get(0));
+    }
+    return lingua;
+  }
+
+  private Optional<String> detectWithLingua(String text) {
+    if (codeToLingua.isEmpty()) {
+      return Optional.empty();
+    }
+    if (codeToLingua.size() == 1) {
+      // lingua needs two languages to choose from; with one, only the script check applies.
+      return Optional.empty();
+    }
+    com.github.pemistahl.lingua.api.Language found = detector().detectLanguageOf(text);
+    return Optional.ofNullable(linguaToCode.get(found));
+  }
+
+  private LanguageDetector detector() {
+    LanguageDetector current = detector;
+    if (current == null) {
+      synchronized (this) {
+        current = detector;
+        if (current == null) {
+          current =
+              LanguageDetectorBuilder.fromLanguages(
+                      codeToLingua.values().toArray(new com.github.pemistahl.lingua.api.Language[0]))
+                  .build();
+          detector = current;
+        }
+      }
+    }
+    return current;
+  }
+
+  private static int letters(String text) {
+    int count = 0;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Character.isLetter(cp)) {
+        count++;
+      }
+    }
+    return count;
+  }
+}
