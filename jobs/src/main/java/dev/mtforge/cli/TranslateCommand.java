@@ -116,9 +116,9 @@ public final class TranslateCommand implements Callable<Integer> {
     TranslateTestSetJob.Result r = job.execute();
     out.printf(
         "System %s: %d segments translated, %d already present; %d prompt + %d output tokens in %.1f s"
-            + " (%.1f output tokens/s, padding waste %.1f%%).%n",
+            + " (%.1f output tokens/s; %.1f per core in tasks; padding waste %.1f%%).%n",
         r.systemId(), r.segmentsTranslated(), r.segmentsSkipped(), r.promptTokens(), r.outputTokens(),
-        r.seconds(), r.outputTokensPerSecond(), 100 * r.paddingWaste());
+        r.seconds(), r.outputTokensPerSecond(), r.decodeTokensPerSecond(), 100 * r.paddingWaste());
     out.flush();
     return 0;
   }

@@ -151,6 +151,8 @@ public final class TranslateTestSetJob {
    * @param paddedPromptTokens prompt positions fed, left padding included
    * @param outputTokens generated tokens (EOS included)
    * @param seconds wall time of translation and commits
+   * @param decodeSeconds task time spent generating (sum over segments of their batch's share),
+   *     i.e. without Spark scheduling and Delta commits
    */
   public record Result(
       String systemId,
@@ -160,11 +162,17 @@ public final class TranslateTestSetJob {
       long promptTokens,
       long paddedPromptTokens,
       long outputTokens,
-      double seconds) {
+      double seconds,
+      double decodeSeconds) {
 
     /** Share of prompt positions that were padding. */
     public double paddingWaste() {
       return paddedPromptTokens == 0 ? 0 : 1.0 - (double) promptTokens / paddedPromptTokens;
+    }
+
+    /** Generated tokens per second of task decode time: the per-core throughput of the tasks. */
+    public double decodeTokensPerSecond() {
+      return decodeSeconds == 0 ? 0 : outputTokens / decodeSeconds;
     }
 
     /** Generated tokens per second of wall time. */
@@ -241,6 +249,7 @@ public final class TranslateTestSetJob {
       LongAccumulator padded = spark.sparkContext().longAccumulator("mtforge.padded-prompt-tokens");
       long promptTokens = 0;
       long outputTokens = 0;
+      double decodeMs = 0;
       long written = 0;
       long start = System.nanoTime();
       for (int chunk = 0; chunk < chunks; chunk++) {
@@ -253,10 +262,11 @@ public final class TranslateTestSetJob {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
           Row sums = translated.agg(functions.count(functions.lit(1)), functions.sum("prompt_tokens"),
-              functions.sum("output_tokens")).first();
+              functions.sum("output_tokens"), functions.sum("latency_ms")).first();
           long rows = sums.getLong(0);
           promptTokens += sums.isNullAt(1) ? 0 : sums.getLong(1);
           outputTokens += sums.isNullAt(2) ? 0 : sums.getLong(2);
+          decodeMs += sums.isNullAt(3) ? 0 : sums.getDouble(3);
           written += warehouse.insertNew(Tables.TRANSLATIONS, run.stamp(translated, "translate:" + pkg.dir()));
           LOG.info("Chunk {}/{}: {} segments committed", chunk + 1, chunks, rows);
           listener.committed(chunk, chunks, rows);
@@ -265,7 +275,8 @@ public final class TranslateTestSetJob {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      return new Result(systemId, written, total - missing, chunks, promptTokens, padded.value(), outputTokens, seconds);
+      return new Result(systemId, written, total - missing, chunks, promptTokens, padded.value(), outputTokens, seconds,
+          decodeMs / 1000);
     } finally {
       numbered.unpersist(); // frees the checkpoint's blocks
     }
