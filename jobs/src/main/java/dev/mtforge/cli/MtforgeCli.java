@@ -60,7 +60,9 @@ public final class MtforgeCli implements Callable<Integer> {
   public static CommandLine commandLine(Object command) {
     CommandLine cli = new CommandLine(command);
     cli.setExitCodeExceptionMapper(
-        e -> e instanceof InvalidInputException ? EXIT_INVALID_INPUT : 1);
+        e -> e instanceof CommandLine.ParameterException
+            ? cli.getCommandSpec().exitCodeOnInvalidInput()
+            : e instanceof InvalidInputException ? EXIT_INVALID_INPUT : 1);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof InvalidInputException || e instanceof IllegalArgumentException) {

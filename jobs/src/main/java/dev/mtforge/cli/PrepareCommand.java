@@ -5,17 +5,16 @@ import dev.mtforge.jobs.prepare.PrepareCorpusJob;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.udfs.readers.SourceFormat;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -40,9 +39,10 @@ public final class PrepareCommand implements Callable<Integer> {
       names = "--source",
       required = true,
       paramLabel = "<format>=<path>",
+      converter = SourceConverter.class,
       description = "Input folder or file (local or s3a://) and its layout: flores200, flores-plus, ntrex128,"
           + " wmt-txt, wmt-sgml, wmt-xml, alma-json, xalma-parquet. Repeatable.")
-  List<String> sources;
+  List<Map.Entry<SourceFormat, String>> sources;
 
   @Option(names = "--split", paramLabel = "<name>",
       description = "Split for every source instead of the one the files give (prepare.split).")
@@ -71,23 +71,10 @@ public final class PrepareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<Map.Entry<SourceFormat, String>> inputs = new java.util.ArrayList<>();
-    for (String source : sources) {
-      int eq = source.indexOf('=');
-      if (eq <= 0 || eq == source.length() - 1) {
-        throw new ParameterException(spec.commandLine(),
-            "Invalid value for option '--source': '" + source + "' is not <format>=<path>");
-      }
-      try {
-        inputs.add(Map.entry(SourceFormat.parse(source.substring(0, eq)), source.substring(eq + 1)));
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "Invalid value for option '--source': " + e.getMessage());
-      }
-    }
     SparkSession spark = sparkOptions.session("prepare");
     Warehouse warehouse = sparkOptions.openWarehouse(spark);
     PrepareCorpusJob job = new PrepareCorpusJob(warehouse, registryOptions.registry(), sparkOptions.run());
-    inputs.forEach(i -> job.source(i.getKey(), i.getValue()));
+    sources.forEach(s -> job.source(s.getKey(), s.getValue()));
     JobConfig config = sparkOptions.jobConfig(spark.sparkContext().getConf());
     option(job, config, PrepareCorpusJob.SPLIT, split);
     option(job, config, PrepareCorpusJob.DATASET, dataset);
@@ -119,6 +106,22 @@ public final class PrepareCommand implements Callable<Integer> {
   private static String join(Map<String, Long> counts) {
     return new java.util.TreeMap<>(counts).entrySet().stream()
         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+  }
+
+  /** Parses {@code FORMAT=PATH} while the command line is parsed, so mistakes exit with code 2. */
+  static final class SourceConverter implements CommandLine.ITypeConverter<Map.Entry<SourceFormat, String>> {
+    @Override
+    public Map.Entry<SourceFormat, String> convert(String value) {
+      int eq = value.indexOf('=');
+      if (eq <= 0 || eq == value.length() - 1) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not <format>=<path>");
+      }
+      try {
+        return Map.entry(SourceFormat.parse(value.substring(0, eq)), value.substring(eq + 1));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   private static void option(PrepareCorpusJob job, JobConfig config, String key, String flag) {

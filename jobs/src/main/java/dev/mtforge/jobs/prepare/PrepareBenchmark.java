@@ -14,14 +14,14 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Benchmark of {@link PrepareCorpusJob} on synthetic ALMA JSON Lines training data (not a test):
- * writes {@code pairs} pairs split over de, fr, cs, ru and zh (one file of 100,000 pairs or less
+ * writes {@code pairs} pairs split over de, fr, cs, ru and zh (one file of 20,000 pairs or less
  * per read unit), then runs prepare twice (first run, idempotent re-run) and prints the timings.
  *
  * <pre>{@code java <spark flags> -cp <jar:classpath> dev.mtforge.jobs.prepare.PrepareBenchmark 1000000 /tmp/bench local[*]}</pre>
  */
 public final class PrepareBenchmark {
   private static final String[][] LANGS = {{"de", "Latn"}, {"fr", "Latn"}, {"cs", "Latn"}, {"ru", "Cyrl"}, {"zh", "Hans"}};
-  private static final int PAIRS_PER_FILE = 100_000;
+  private static final int PAIRS_PER_FILE = 20_000;
 
   private PrepareBenchmark() {}
 
