@@ -26,6 +26,9 @@ import picocli.CommandLine.Spec;
       LanguagesCommand.class,
       TablesCommand.class,
       TranslateCommand.class,
+      MergeCommand.class,
+      RegisterAdaptersCommand.class,
+      MergeGroupsCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -62,11 +62,22 @@ public final class AdapterMerger {
       Map<String, MergeKernel.Stats> stats = new LinkedHashMap<>();
       try (SafetensorsWriter writer = SafetensorsWriter.create(
           files, files.resolve(outDir, PeftAdapter.WEIGHTS_FILE), plan.outputSpecs(), plan.outputMetadata())) {
-        for (ModuleTask task : plan.modules()) {
-          LoraMerge.Result merged = plan.mergeModule(opened, task);
-          writer.write(task.module() + ".lora_A.weight", merged.a());
-          writer.write(task.module() + ".lora_B.weight", merged.b());
-          stats.put(task.module(), merged.stats());
+        // Modules are merged a batch at a time on all cores and written in order; memory is
+        // one batch of modules. Reads are positional, so the open files are shared by threads.
+        List<ModuleTask> tasks = plan.modules();
+        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), tasks.size()));
+        AdapterMergePlan finalPlan = plan;
+        for (int from = 0; from < tasks.size(); from += threads) {
+          List<ModuleTask> batch = tasks.subList(from, Math.min(tasks.size(), from + threads));
+          List<LoraMerge.Result> results = batch.size() == 1
+              ? List.of(finalPlan.mergeModule(opened, batch.get(0)))
+              : batch.parallelStream().map(task -> finalPlan.mergeModule(opened, task)).toList();
+          for (int i = 0; i < batch.size(); i++) {
+            ModuleTask task = batch.get(i);
+            writer.write(task.module() + ".lora_A.weight", results.get(i).a());
+            writer.write(task.module() + ".lora_B.weight", results.get(i).b());
+            stats.put(task.module(), results.get(i).stats());
+          }
         }
       }
       plan.writeConfig(files, outDir);

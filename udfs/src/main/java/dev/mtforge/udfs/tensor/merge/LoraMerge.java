@@ -24,7 +24,7 @@ public final class LoraMerge {
   public record Result(float[] a, float[] b, int rank, MergeKernel.Stats stats) {}
 
   /**
-   * Merges one module.
+   * Merges one module. The {@code a} and {@code b} arrays are pruned in place (pass copies to keep them).
    *
    * @param module module name (seeds DARE; tensors are {@code module.lora_A.weight} …)
    * @param a inputs' A arrays, row-major [rᵢ, in]
@@ -71,9 +71,9 @@ public final class LoraMerge {
         wa[i] = (float) (ws >= 0 ? root : -root); // the sign goes on one side only
         wb[i] = (float) root;
       }
-      float[] mergedA = mergeTensor(module + ".lora_A.weight", a, wa, options,
+      float[] mergedA = mergeInPlace(module + ".lora_A.weight", a, wa, options,
           thresholds == null ? null : thresholds[0], stats);
-      float[] mergedB = mergeTensor(module + ".lora_B.weight", b, wb, options,
+      float[] mergedB = mergeInPlace(module + ".lora_B.weight", b, wb, options,
           thresholds == null ? null : thresholds[1], stats);
       return new Result(mergedA, mergedB, ranks[0], stats);
     }
@@ -85,7 +85,7 @@ public final class LoraMerge {
       w[i] = (float) weights[i];
       maxRank = Math.max(maxRank, ranks[i]);
     }
-    float[] delta = mergeTensor(module + ".delta", deltas, w, options,
+    float[] delta = mergeInPlace(module + ".delta", deltas, w, options,
         thresholds == null ? null : thresholds[0], stats);
     int rank = options.svdRank() > 0 ? options.svdRank() : maxRank;
     LowRankFactor.Factors factors = LowRankFactor.factor(delta, out, in, rank);
@@ -105,18 +105,28 @@ public final class LoraMerge {
   public static float[] mergeTensor(
       String name, float[][] inputs, float[] weights, MergeOptions options, float[] thresholds,
       MergeKernel.Stats stats) {
-    int n = inputs.length;
-    int length = inputs[0].length;
-    float[][] pruned = new float[n][];
+    float[][] copies = new float[inputs.length][];
+    for (int i = 0; i < inputs.length; i++) {
+      copies[i] = inputs[i].clone();
+    }
+    return mergeInPlace(name, copies, weights, options, thresholds, stats);
+  }
+
+  /** {@link #mergeTensor} that prunes the input arrays in place (the caller owns them). */
+  static float[] mergeInPlace(
+      String name, float[][] pruned, float[] weights, MergeOptions options, float[] thresholds,
+      MergeKernel.Stats stats) {
+    int n = pruned.length;
+    int length = pruned[0].length;
     for (int i = 0; i < n; i++) {
-      pruned[i] = inputs[i].clone();
       stats.total += length;
       Pruning pruning = options.method().pruning();
       if (pruning == Pruning.MAGNITUDE && options.density() < 1) {
-        float t = thresholds != null
-            ? thresholds[i]
-            : MergeKernel.tensorThreshold(pruned[i], options.density(), options.keepCount());
-        stats.kept += MergeKernel.pruneMagnitude(pruned[i], 0, length, t);
+        // Whole-model cuts keep every tie at the threshold (see MergeOptions.TopkScope).
+        MagnitudeSelect.Selection cut = thresholds != null
+            ? new MagnitudeSelect.Selection(thresholds[i], Long.MAX_VALUE)
+            : MergeKernel.tensorSelection(pruned[i], options.density(), options.keepCount());
+        stats.kept += MergeKernel.pruneMagnitude(pruned[i], 0, length, cut);
       } else if (pruning == Pruning.RANDOM && options.density() < 1) {
         stats.kept += MergeKernel.pruneRandom(pruned[i], 0, length, 0, options.density(), options.dareRescale(),
             options.seed(), name, i);

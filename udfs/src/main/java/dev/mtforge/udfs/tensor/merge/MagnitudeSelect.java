@@ -83,6 +83,29 @@ public final class MagnitudeSelect {
     throw new IllegalStateException("Pass 2 counted fewer values than pass 1 in bucket " + bucket.bucket());
   }
 
+  /**
+   * The k-th largest |x| of one array and how many values equal to it belong to the top k (the
+   * rest of the ties fall outside it); k ≥ 1.
+   */
+  public static Selection select(float[] values, long k) {
+    long[] high = newHighHistogram();
+    addHigh(high, values, 0, values.length);
+    Bucket bucket = locate(high, k);
+    long[] low = newLowHistogram();
+    addLow(low, values, 0, values.length, bucket.bucket());
+    long above = k - bucket.rankInBucket();
+    for (int b = low.length - 1; b >= 0; b--) {
+      if (above + low[b] >= k) {
+        return new Selection(Float.intBitsToFloat((bucket.bucket() << 16) | b), k - above);
+      }
+      above += low[b];
+    }
+    throw new IllegalStateException("Pass 2 counted fewer values than pass 1 in bucket " + bucket.bucket());
+  }
+
+  /** A top-k cut: values above {@code threshold}, plus the first {@code ties} equal to it. */
+  public record Selection(float threshold, long ties) {}
+
   /** The k-th largest |x| of one array (two passes); k ≥ 1. */
   public static float kthLargest(float[] values, long k) {
     long[] high = newHighHistogram();

@@ -39,11 +39,47 @@ public final class MergeKernel {
 
   /** The magnitude pruning threshold of one whole tensor (per-tensor top-k scope). */
   public static float tensorThreshold(float[] values, double density, MergeOptions.KeepCount rule) {
+    return tensorSelection(values, density, rule).threshold();
+  }
+
+  /**
+   * The per-tensor top-k cut. With {@code floor} (PEFT's and mergekit's {@code topk}) exactly k
+   * values stay: magnitudes tied at the threshold are kept in index order until k is reached
+   * (torch.topk leaves that order unspecified). With {@code kthvalue} (the TIES code's
+   * {@code >= kthvalue}) every tie stays.
+   */
+  public static MagnitudeSelect.Selection tensorSelection(float[] values, double density, MergeOptions.KeepCount rule) {
     long k = MagnitudeSelect.keepRank(values.length, density, rule);
     if (density >= 1) {
-      return 0f; // PEFT: density >= 1 prunes nothing
+      return new MagnitudeSelect.Selection(0f, Long.MAX_VALUE); // PEFT: density >= 1 prunes nothing
     }
-    return k == 0 ? Float.POSITIVE_INFINITY : MagnitudeSelect.kthLargest(values, k);
+    if (k == 0) {
+      return new MagnitudeSelect.Selection(Float.POSITIVE_INFINITY, 0);
+    }
+    MagnitudeSelect.Selection selection = MagnitudeSelect.select(values, k);
+    return rule == MergeOptions.KeepCount.FLOOR
+        ? selection
+        : new MagnitudeSelect.Selection(selection.threshold(), Long.MAX_VALUE);
+  }
+
+  /** Prunes in place to a top-k cut of this block; returns how many stay non-zero. */
+  public static long pruneMagnitude(float[] values, int offset, int length, MagnitudeSelect.Selection cut) {
+    if (cut.ties() == Long.MAX_VALUE) {
+      return pruneMagnitude(values, offset, length, cut.threshold());
+    }
+    long kept = 0;
+    long ties = 0;
+    boolean all = cut.threshold() == Float.POSITIVE_INFINITY;
+    for (int i = offset; i < offset + length; i++) {
+      float magnitude = Math.abs(values[i]);
+      boolean keep = !all && (magnitude > cut.threshold() || (magnitude == cut.threshold() && ties++ < cut.ties()));
+      if (!keep) {
+        values[i] = 0f;
+      } else if (values[i] != 0f) {
+        kept++;
+      }
+    }
+    return kept;
   }
 
   /**
@@ -121,42 +157,48 @@ public final class MergeKernel {
       float[][] inputs, int offset, int length, float[] weights, boolean electSign, SignVote vote,
       SignMethod method, DivideBy divideBy, SignTie tie, float lambda, float[] out, int outOffset, Stats stats) {
     int n = inputs.length;
+    boolean weightedVote = vote == SignVote.WEIGHTED;
+    boolean total = method == SignMethod.TOTAL;
+    boolean byCount = divideBy == DivideBy.COUNT;
+    float tieSign = tie == SignTie.POSITIVE ? 1f : -1f;
+    long active = 0;
+    long conflicts = 0;
     for (int j = 0; j < length; j++) {
       int p = offset + j;
       boolean positive = false;
       boolean negative = false;
+      float sum = 0f;
+      float ballot = 0f;
       for (int i = 0; i < n; i++) {
         float v = inputs[i][p];
         positive |= v > 0;
         negative |= v < 0;
+        if (electSign) {
+          float cast = weightedVote ? v * weights[i] : v;
+          ballot += total ? cast : Math.signum(cast);
+        } else {
+          sum += v * weights[i];
+        }
       }
-      if (positive || negative) {
-        stats.active++;
-        if (positive && negative) {
-          stats.conflicts++;
+      if (positive | negative) {
+        active++;
+        if (positive & negative) {
+          conflicts++;
         }
       }
       float result;
       if (!electSign) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) {
-          sum += inputs[i][p] * weights[i];
-        }
         result = sum;
+      } else if (!(positive | negative)) {
+        result = 0f;
       } else {
-        float ballot = 0f;
-        for (int i = 0; i < n; i++) {
-          float v = vote == SignVote.WEIGHTED ? inputs[i][p] * weights[i] : inputs[i][p];
-          ballot += method == SignMethod.TOTAL ? v : Math.signum(v);
-        }
-        int elected = ballot > 0 ? 1 : ballot < 0 ? -1 : (tie == SignTie.POSITIVE ? 1 : -1);
-        float sum = 0f;
+        float elected = ballot > 0 ? 1f : ballot < 0 ? -1f : tieSign;
         float divisor = 0f;
         for (int i = 0; i < n; i++) {
           float v = inputs[i][p];
           if (v != 0f && (v > 0) == (elected > 0)) {
             sum += v * weights[i];
-            divisor += divideBy == DivideBy.COUNT ? 1f : weights[i];
+            divisor += byCount ? 1f : weights[i];
           }
         }
         // PEFT clamps the count to >= 1; mergekit replaces a zero weight sum by 1.
@@ -164,6 +206,8 @@ public final class MergeKernel {
       }
       out[outOffset + j] = lambda == 1f ? result : result * lambda;
     }
+    stats.active += active;
+    stats.conflicts += conflicts;
   }
 
   /** 64-bit FNV-1a of a string's UTF-8 bytes: a seed part stable across JVMs. */

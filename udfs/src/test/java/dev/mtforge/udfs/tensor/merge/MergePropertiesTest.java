@@ -160,6 +160,17 @@ class MergePropertiesTest {
   }
 
   @Test
+  void floorKeepsExactlyKWhenMagnitudesTie() {
+    float[] x = {0.5f, -0.5f, 1f, 0.5f, -0.25f, 0.5f};
+    float[] floor = x.clone();
+    MergeKernel.pruneMagnitude(floor, 0, 6, MergeKernel.tensorSelection(x, 0.5, KeepCount.FLOOR));
+    assertThat(floor).containsExactly(0.5f, -0.5f, 1f, 0f, 0f, 0f);
+    float[] kth = x.clone();
+    MergeKernel.pruneMagnitude(kth, 0, 6, MergeKernel.tensorSelection(x, 0.5, KeepCount.KTHVALUE));
+    assertThat(kth).containsExactly(0.5f, -0.5f, 1f, 0.5f, 0f, 0.5f);
+  }
+
+  @Test
   void keepCountRules() {
     assertThat(MagnitudeSelect.keepRank(100, 0.2, KeepCount.FLOOR)).isEqualTo(20);
     assertThat(MagnitudeSelect.keepRank(100, 0.2, KeepCount.KTHVALUE)).isEqualTo(21);
