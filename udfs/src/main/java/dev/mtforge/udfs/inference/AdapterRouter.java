@@ -93,13 +93,16 @@ public final class AdapterRouter implements Serializable {
           find(a -> "separate".equals(a.strategy()) && direction.equals(a.direction()) && other.equals(a.language())),
           "strategy = 'separate', direction = '" + direction + "', language = '" + other + "'", null);
       case GROUP -> one(src, tgt,
-          find(a -> "group".equals(a.strategy()) && direction.equals(a.direction()) && Objects.equals(group, a.groupId())),
-          "strategy = 'group', direction = '" + direction + "', group_id = " + group, group);
+          find(a -> "group".equals(a.strategy()) && direction.equals(a.direction()) && a.language() == null
+              && Objects.equals(group, a.groupId())),
+          "strategy = 'group', direction = '" + direction + "', language = null, group_id = " + group, group);
       case DAT, DATM -> {
         if (direction.equals("en-xx")) {
           yield one(src, tgt,
-              find(a -> "dat".equals(a.strategy()) && "en-xx".equals(a.direction()) && Objects.equals(group, a.groupId())),
-              "strategy = 'dat', direction = 'en-xx', group_id = " + group, group);
+              // Group adapters have no language; per-language rows also carry their group_id.
+              find(a -> "dat".equals(a.strategy()) && "en-xx".equals(a.direction()) && a.language() == null
+                  && Objects.equals(group, a.groupId())),
+              "strategy = 'dat', direction = 'en-xx', language = null, group_id = " + group, group);
         }
         if (routing == Routing.DAT) {
           yield one(src, tgt,

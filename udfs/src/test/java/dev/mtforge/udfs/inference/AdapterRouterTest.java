@@ -24,7 +24,9 @@ class AdapterRouterTest {
       new AdapterRow("grp-1-xx-en", "/a/g1x", "group", "xx-en", null, 1),
       new AdapterRow("grp-1-en-xx", "/a/g1e", "group", "en-xx", null, 1),
       new AdapterRow("dat-de-en", "/a/dat-de-en", "dat", "xx-en", "de", null),
-      new AdapterRow("dat-fr-en", "/a/dat-fr-en", "dat", "xx-en", "fr", null),
+      // as RegisterAdaptersJob writes per-language rows: with the language's group id
+      new AdapterRow("dat-fr-en", "/a/dat-fr-en", "dat", "xx-en", "fr", 4),
+      new AdapterRow("dat-en-fr", "/a/dat-en-fr", "dat", "en-xx", "fr", 4),
       new AdapterRow("dat-en-g1", "/a/dat-en-g1", "dat", "en-xx", null, 1),
       new AdapterRow("dat-en-g4", "/a/dat-en-g4", "dat", "en-xx", null, 4));
   static final List<MergeRow> MERGES = List.of(
@@ -72,6 +74,10 @@ class AdapterRouterTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot route de-en with routing dat: 2 rows (dat-de-en, dat-de-en-v2) in table adapters with"
             + " strategy = 'dat', direction = 'xx-en', language = 'de'; expected one");
+    assertThatThrownBy(() -> router("dat").route("en", "ru"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot route en-ru with routing dat: no row in table adapters with strategy = 'dat',"
+            + " direction = 'en-xx', language = null, group_id = 3; expected one");
     assertThatThrownBy(() -> router("group").route("de", "fr"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot route de-fr with routing group: it routes English-centric pairs only (xx-en, en-xx)");
