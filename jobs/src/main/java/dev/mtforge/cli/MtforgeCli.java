@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
       SqlCommand.class,
       LanguagesCommand.class,
       TablesCommand.class,
+      TranslateCommand.class,
       MergeCommand.class,
       RegisterAdaptersCommand.class,
       MergeGroupsCommand.class,

@@ -1,0 +1,215 @@
+package dev.mtforge.udfs.inference;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model package loaded in DJL's ONNX Runtime engine, with its HF tokenizer: the value the
+ * {@link ModelCache} holds for a {@code causal-lm} spec. Thread-safe; each task opens its own
+ * {@link Session} (a DJL predictor, not thread-safe) and closes it.
+ *
+ * <pre>{@code
+ * try (CausalLm lm = CausalLm.load(ModelSpec.of(dir)); CausalLm.Session s = lm.newSession()) {
+ *   List<Generation> out = Generator.generate(s, List.of(lm.encode(prompt)), LoraBatch.none(lm.manifest(), 1), settings);
+ * }
+ * }</pre>
+ */
+public final class CausalLm implements AutoCloseable {
+  /** DJL's engine name for ONNX Runtime. */
+  public static final String ENGINE = "OnnxRuntime";
+
+  private final ModelPackage modelPackage;
+  private final Model model;
+  private final HuggingFaceTokenizer tokenizer;
+
+  private CausalLm(ModelPackage modelPackage, Model model, HuggingFaceTokenizer tokenizer) {
+    this.modelPackage = modelPackage;
+    this.model = model;
+    this.tokenizer = tokenizer;
+  }
+
+  /** Loads the package of a spec (a local folder) on the spec's device. */
+  public static CausalLm load(ModelSpec spec) {
+    ModelPackage pkg = ModelPackage.open(java.nio.file.Path.of(spec.uri()));
+    // DJL must initialise ORT's environment before anyone else touches it (FEASIBILITY.md).
+    Engine.getEngine(ENGINE);
+    Device device = spec.device().equals("cpu") ? Device.cpu() : Device.gpu(Integer.parseInt(spec.device().substring(4)));
+    Model model = Model.newInstance(pkg.manifest().name(), device, ENGINE);
+    Map<String, Object> options = new HashMap<>();
+    if (spec.intraOpThreads() > 0) {
+      options.put("intraOpNumThreads", Integer.toString(spec.intraOpThreads()));
+      options.put("interOpNumThreads", "1");
+    }
+    String onnx = pkg.manifest().onnxFile();
+    try {
+      model.load(pkg.dir(), onnx.endsWith(".onnx") ? onnx.substring(0, onnx.length() - 5) : onnx, options);
+    } catch (IOException | MalformedModelException e) {
+      model.close();
+      throw new IllegalStateException("Cannot load ONNX model " + pkg.onnxPath() + " on " + device, e);
+    }
+    HuggingFaceTokenizer tokenizer;
+    try {
+      // DJL truncates to 512 tokens unless told not to: a long segment would lose its tail silently.
+      tokenizer =
+          HuggingFaceTokenizer.newInstance(
+              pkg.tokenizerPath(), Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
+    } catch (IOException e) {
+      model.close();
+      throw new UncheckedIOException("Cannot load tokenizer " + pkg.tokenizerPath(), e);
+    }
+    return new CausalLm(pkg, model, tokenizer);
+  }
+
+  public ModelManifest manifest() {
+    return modelPackage.manifest();
+  }
+
+  /** Token ids and decoding defaults of the package's {@code generation_config.json}. */
+  public GenerationSettings generationDefaults() {
+    return modelPackage.generation();
+  }
+
+  public ModelPackage modelPackage() {
+    return modelPackage;
+  }
+
+  /** Token ids of a prompt, with the tokenizer's special tokens (BOS). */
+  public long[] encode(String text) {
+    return tokenizer.encode(text, true, false).getIds();
+  }
+
+  /**
+   * Text of generated ids. Decodes the whole sequence at once: per-token decoding would split
+   * multi-byte characters of byte-level vocabularies.
+   */
+  public String decode(long[] ids) {
+    return tokenizer.decode(ids, true);
+  }
+
+  /** A per-task session; close it when the task ends. */
+  public Session newSession() {
+    return new Session(model.newPredictor(new NoopTranslator()));
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+    model.close();
+  }
+
+  @Override
+  public String toString() {
+    return "causal LM " + manifest().name() + " (" + modelPackage.dir() + ")";
+  }
+
+  /** One task's handle on the model: runs forward passes. Not thread-safe. */
+  public final class Session implements StepModel, AutoCloseable {
+    private final Predictor<NDList, NDList> predictor;
+
+    private Session(Predictor<NDList, NDList> predictor) {
+      this.predictor = predictor;
+    }
+
+    @Override
+    public KvCache emptyCache(int rows) {
+      ModelManifest m = manifest();
+      return KvCache.empty(m.numLayers(), rows, m.numKvHeads(), m.headDim());
+    }
+
+    @Override
+    public Step forward(long[][] ids, long[][] mask, long[][] positions, KvCache past, LoraBatch lora) {
+      ModelManifest m = manifest();
+      int rows = ids.length;
+      int seq = ids[0].length;
+      // Outputs attach to the manager of the first input: a per-step manager frees them all.
+      try (NDManager step = model.getNDManager().newSubManager()) {
+        NDList in = new NDList();
+        in.add(named(step.create(flatten(ids), new Shape(rows, seq)), m.inputIds()));
+        in.add(named(step.create(flatten(mask), new Shape(rows, mask[0].length)), m.attentionMask()));
+        in.add(named(step.create(flatten(positions), new Shape(rows, seq)), m.positionIds()));
+        Shape pastShape = new Shape(rows, past.kvHeads(), past.length(), past.headDim());
+        for (int layer = 0; layer < m.numLayers(); layer++) {
+          in.add(named(step.create(past.key(layer), pastShape), ModelManifest.name(m.pastKey(), layer)));
+          in.add(named(step.create(past.value(layer), pastShape), ModelManifest.name(m.pastValue(), layer)));
+        }
+        List<ModelManifest.LoraTarget> targets = m.targets();
+        int r = lora.rank();
+        for (int layer = 0; layer < m.numLayers(); layer++) {
+          for (int t = 0; t < targets.size(); t++) {
+            ModelManifest.LoraTarget target = targets.get(t);
+            in.add(named(step.create(lora.inputA(layer, t), new Shape(rows, r, target.inFeatures())),
+                ModelManifest.name(m.loraA(), layer, target.module())));
+            in.add(named(step.create(lora.inputB(layer, t), new Shape(rows, target.outFeatures(), r)),
+                ModelManifest.name(m.loraB(), layer, target.module())));
+          }
+        }
+        in.add(named(step.create(lora.scales(), new Shape(rows)), m.loraScale()));
+        NDList out;
+        try {
+          out = predictor.predict(in);
+        } catch (TranslateException e) {
+          throw new IllegalStateException(
+              "Cannot run " + CausalLm.this + " on a batch of " + rows + " x " + seq + " tokens (past "
+                  + past.length() + ")", e);
+        }
+        float[] flatLogits = output(out, m.logits()).toFloatArray();
+        int vocab = flatLogits.length / rows;
+        float[][] logits = new float[rows][];
+        for (int row = 0; row < rows; row++) {
+          logits[row] = java.util.Arrays.copyOfRange(flatLogits, row * vocab, (row + 1) * vocab);
+        }
+        float[][] keys = new float[m.numLayers()][];
+        float[][] values = new float[m.numLayers()][];
+        for (int layer = 0; layer < m.numLayers(); layer++) {
+          keys[layer] = output(out, ModelManifest.name(m.presentKey(), layer)).toFloatArray();
+          values[layer] = output(out, ModelManifest.name(m.presentValue(), layer)).toFloatArray();
+        }
+        KvCache present = new KvCache(rows, past.kvHeads(), past.length() + seq, past.headDim(), keys, values);
+        return new Step(logits, present);
+      }
+    }
+
+    @Override
+    public void close() {
+      predictor.close();
+    }
+  }
+
+  private static NDArray named(NDArray array, String name) {
+    array.setName(name);
+    return array;
+  }
+
+  private NDArray output(NDList out, String name) {
+    NDArray array = out.get(name);
+    if (array == null) {
+      throw new IllegalStateException(
+          modelPackage.onnxPath() + ": graph has no output '" + name + "' named in " + ModelManifest.FILE);
+    }
+    return array;
+  }
+
+  private static long[] flatten(long[][] matrix) {
+    int width = matrix[0].length;
+    long[] flat = new long[matrix.length * width];
+    for (int row = 0; row < matrix.length; row++) {
+      System.arraycopy(matrix[row], 0, flat, row * width, width);
+    }
+    return flat;
+  }
+}

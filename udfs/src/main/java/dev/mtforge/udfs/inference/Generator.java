@@ -1,0 +1,369 @@
+package dev.mtforge.udfs.inference;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Greedy and beam search over a {@link StepModel}, reproducing Hugging Face {@code generate} for
+ * decoder-only models (transformers 4.40 {@code _greedy_search} / {@code _beam_search} with
+ * {@code BeamSearchScorer}): left padding, positions {@code cumsum(mask) - 1}, finished rows fed
+ * the pad id, {@code 2 * num_beams} candidates per step, EOS candidates ranked below
+ * {@code num_beams} dropped, {@code early_stopping} true/false/"never", and a hypothesis scored
+ * {@code sum_logprobs / generated_len ^ length_penalty} where {@code generated_len} counts the EOS.
+ *
+ * <pre>{@code
+ * List<Generation> out = Generator.generate(session, promptIds, lora, settings);
+ * }</pre>
+ */
+public final class Generator {
+  private Generator() {}
+
+  /** Greedy search when {@code settings.numBeams() == 1}, beam search otherwise. */
+  public static List<Generation> generate(
+      StepModel model, List<long[]> prompts, LoraBatch lora, GenerationSettings settings) {
+    if (lora.rows() != prompts.size()) {
+      throw new IllegalArgumentException(
+          "LoRA batch has " + lora.rows() + " rows for " + prompts.size() + " prompts");
+    }
+    return settings.numBeams() == 1
+        ? greedy(model, prompts, lora, settings)
+        : beam(model, prompts, lora, settings);
+  }
+
+  static List<Generation> greedy(
+      StepModel model, List<long[]> prompts, LoraBatch lora, GenerationSettings settings) {
+    int rows = prompts.size();
+    long[][] ids = leftPad(prompts, settings.padTokenId());
+    long[][] mask = maskOf(prompts, ids[0].length);
+    long[][] positions = positionsOf(mask);
+    KvCache past = model.emptyCache(rows);
+    long[][] out = new long[rows][settings.maxNewTokens()];
+    int[] lengths = new int[rows];
+    boolean[] done = new boolean[rows];
+    long[][] stepIds = ids;
+    for (int step = 0; step < settings.maxNewTokens(); step++) {
+      StepModel.Step result = model.forward(stepIds, mask, positions, past, lora);
+      past = result.present();
+      long[][] next = new long[rows][1];
+      boolean all = true;
+      for (int row = 0; row < rows; row++) {
+        if (done[row]) {
+          next[row][0] = settings.padTokenId();
+          continue;
+        }
+        long token = argmax(result.logits()[row]);
+        next[row][0] = token;
+        if (token == settings.eosTokenId()) {
+          done[row] = true;
+        } else {
+          out[row][lengths[row]++] = token;
+          all = false;
+        }
+      }
+      if (all) {
+        break;
+      }
+      stepIds = next;
+      mask = appendOnes(mask);
+      positions = nextPositions(positions);
+    }
+    List<Generation> generations = new ArrayList<>(rows);
+    for (int row = 0; row < rows; row++) {
+      generations.add(new Generation(Arrays.copyOf(out[row], lengths[row]), done[row], Double.NaN));
+    }
+    return generations;
+  }
+
+  static List<Generation> beam(
+      StepModel model, List<long[]> prompts, LoraBatch lora, GenerationSettings settings) {
+    int batch = prompts.size();
+    int beams = settings.numBeams();
+    int rows = batch * beams;
+    long[][] padded = leftPad(prompts, settings.padTokenId());
+    int promptLen = padded[0].length;
+    long[][] ids = new long[rows][];
+    long[][] mask0 = maskOf(prompts, promptLen);
+    long[][] mask = new long[rows][];
+    for (int row = 0; row < rows; row++) {
+      ids[row] = padded[row / beams];
+      mask[row] = mask0[row / beams];
+    }
+    long[][] positions = positionsOf(mask);
+    LoraBatch rowLora = lora.repeatEach(beams);
+    KvCache past = model.emptyCache(rows);
+    float[] beamScores = new float[rows];
+    for (int row = 0; row < rows; row++) {
+      beamScores[row] = row % beams == 0 ? 0f : -1e9f; // only the first beam expands at step 0
+    }
+    long[][] seqs = new long[rows][0];
+    Hypotheses[] hyps = new Hypotheses[batch];
+    for (int b = 0; b < batch; b++) {
+      hyps[b] = new Hypotheses(beams, settings.lengthPenalty());
+    }
+    boolean[] done = new boolean[batch];
+    int vocab = -1;
+    long[][] stepIds = ids;
+    for (int step = 0; step < settings.maxNewTokens(); step++) {
+      StepModel.Step result = model.forward(stepIds, mask, positions, past, rowLora);
+      float[][] logits = result.logits();
+      vocab = logits[0].length;
+      int candidates = 2 * beams;
+      int curLen = promptLen + step + 1; // the length the new scores are for, counting the new token
+      float[] nextScores = new float[rows];
+      long[] nextTokens = new long[rows];
+      int[] nextRows = new int[rows];
+      for (int b = 0; b < batch; b++) {
+        if (done[b]) {
+          for (int j = 0; j < beams; j++) {
+            nextScores[b * beams + j] = 0f;
+            nextTokens[b * beams + j] = settings.padTokenId();
+            nextRows[b * beams + j] = 0;
+          }
+          continue;
+        }
+        float[][] scores = new float[beams][];
+        for (int j = 0; j < beams; j++) {
+          int row = b * beams + j;
+          scores[j] = logSoftmax(logits[row]);
+          for (int v = 0; v < vocab; v++) {
+            scores[j][v] += beamScores[row];
+          }
+        }
+        int[] top = topK(scores, vocab, candidates);
+        int chosen = 0;
+        for (int rank = 0; rank < candidates && chosen < beams; rank++) {
+          int beam = top[rank] / vocab;
+          long token = top[rank] % vocab;
+          float score = scores[beam][(int) token];
+          int row = b * beams + beam;
+          if (token == settings.eosTokenId()) {
+            if (rank >= beams) {
+              continue; // an EOS outside the top num_beams is not a finished hypothesis
+            }
+            hyps[b].add(seqs[row], score, curLen - promptLen, true);
+          } else {
+            nextScores[b * beams + chosen] = score;
+            nextTokens[b * beams + chosen] = token;
+            nextRows[b * beams + chosen] = row;
+            chosen++;
+          }
+        }
+        float best = scores[top[0] / vocab][top[0] % vocab];
+        done[b] = hyps[b].isDone(best, curLen, promptLen, settings);
+      }
+      long[][] nextSeqs = new long[rows][];
+      for (int row = 0; row < rows; row++) {
+        long[] prev = seqs[nextRows[row]];
+        nextSeqs[row] = Arrays.copyOf(prev, prev.length + 1);
+        nextSeqs[row][prev.length] = nextTokens[row];
+      }
+      seqs = nextSeqs;
+      beamScores = nextScores;
+      past = result.present().select(nextRows);
+      rowLora = rowLora.select(nextRows);
+      long[][] nextMask = new long[rows][];
+      long[][] nextPositions = new long[rows][1];
+      for (int row = 0; row < rows; row++) {
+        nextMask[row] = mask[nextRows[row]];
+        nextPositions[row][0] = positions[nextRows[row]][positions[nextRows[row]].length - 1] + 1;
+      }
+      mask = appendOnes(nextMask);
+      positions = nextPositions;
+      stepIds = new long[rows][1];
+      for (int row = 0; row < rows; row++) {
+        stepIds[row][0] = nextTokens[row];
+      }
+      boolean all = true;
+      for (boolean d : done) {
+        all &= d;
+      }
+      if (all) {
+        break;
+      }
+    }
+    List<Generation> generations = new ArrayList<>(batch);
+    for (int b = 0; b < batch; b++) {
+      if (!done[b]) {
+        for (int j = 0; j < beams; j++) {
+          int row = b * beams + j;
+          hyps[b].add(seqs[row], beamScores[row], seqs[row].length, false);
+        }
+      }
+      generations.add(hyps[b].best());
+    }
+    return generations;
+  }
+
+  /** HF's {@code BeamHypotheses}: the n best finished hypotheses of one segment. */
+  private static final class Hypotheses {
+    private final int beams;
+    private final double lengthPenalty;
+    private final List<Generation> kept = new ArrayList<>();
+    private double worst = 1e9;
+
+    Hypotheses(int beams, double lengthPenalty) {
+      this.beams = beams;
+      this.lengthPenalty = lengthPenalty;
+    }
+
+    void add(long[] tokens, float sumLogprobs, int generatedLen, boolean eos) {
+      double score = sumLogprobs / Math.pow(generatedLen, lengthPenalty);
+      if (kept.size() < beams || score > worst) {
+        kept.add(new Generation(tokens.clone(), eos, score));
+        if (kept.size() > beams) {
+          // drop the worst; HF sorts (score, index) pairs, so the first of equal scores goes
+          int worstIndex = 0;
+          for (int i = 1; i < kept.size(); i++) {
+            if (kept.get(i).score() < kept.get(worstIndex).score()) {
+              worstIndex = i;
+            }
+          }
+          kept.remove(worstIndex);
+          double next = Double.POSITIVE_INFINITY;
+          for (Generation g : kept) {
+            next = Math.min(next, g.score());
+          }
+          worst = next;
+        } else {
+          worst = Math.min(score, worst);
+        }
+      }
+    }
+
+    boolean isDone(float bestSumLogprobs, int curLen, int promptLen, GenerationSettings settings) {
+      if (kept.size() < beams) {
+        return false;
+      }
+      return switch (settings.earlyStopping()) {
+        case TRUE -> true;
+        case HEURISTIC -> worst >= bestSumLogprobs / Math.pow(curLen - promptLen, lengthPenalty);
+        case NEVER -> {
+          int length = lengthPenalty > 0 ? settings.maxNewTokens() : curLen - promptLen;
+          yield worst >= bestSumLogprobs / Math.pow(length, lengthPenalty);
+        }
+      };
+    }
+
+    Generation best() {
+      // Python's sorted(...).pop() returns the last of equal best scores.
+      Generation best = kept.get(0);
+      for (Generation g : kept) {
+        if (g.score() >= best.score()) {
+          best = g;
+        }
+      }
+      return best;
+    }
+  }
+
+  /** Prompts right-aligned in a {@code [rows][longest]} array, padded on the left. */
+  static long[][] leftPad(List<long[]> prompts, long pad) {
+    int width = 0;
+    for (long[] p : prompts) {
+      width = Math.max(width, p.length);
+    }
+    long[][] ids = new long[prompts.size()][width];
+    for (int row = 0; row < ids.length; row++) {
+      long[] p = prompts.get(row);
+      Arrays.fill(ids[row], 0, width - p.length, pad);
+      System.arraycopy(p, 0, ids[row], width - p.length, p.length);
+    }
+    return ids;
+  }
+
+  private static long[][] maskOf(List<long[]> prompts, int width) {
+    long[][] mask = new long[prompts.size()][width];
+    for (int row = 0; row < mask.length; row++) {
+      Arrays.fill(mask[row], width - prompts.get(row).length, width, 1L);
+    }
+    return mask;
+  }
+
+  /** HF's {@code position_ids = cumsum(mask) - 1}, with padding positions set to 1. */
+  static long[][] positionsOf(long[][] mask) {
+    long[][] positions = new long[mask.length][];
+    for (int row = 0; row < mask.length; row++) {
+      positions[row] = new long[mask[row].length];
+      long sum = 0;
+      for (int i = 0; i < mask[row].length; i++) {
+        sum += mask[row][i];
+        positions[row][i] = mask[row][i] == 0 ? 1 : sum - 1;
+      }
+    }
+    return positions;
+  }
+
+  private static long[][] nextPositions(long[][] positions) {
+    long[][] next = new long[positions.length][1];
+    for (int row = 0; row < positions.length; row++) {
+      next[row][0] = positions[row][positions[row].length - 1] + 1;
+    }
+    return next;
+  }
+
+  private static long[][] appendOnes(long[][] mask) {
+    long[][] next = new long[mask.length][];
+    for (int row = 0; row < mask.length; row++) {
+      next[row] = Arrays.copyOf(mask[row], mask[row].length + 1);
+      next[row][mask[row].length] = 1L;
+    }
+    return next;
+  }
+
+  /** First index of the largest value, as {@code torch.argmax}. */
+  static long argmax(float[] logits) {
+    int best = 0;
+    for (int i = 1; i < logits.length; i++) {
+      if (logits[i] > logits[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** {@code log_softmax} in float, as torch computes it: {@code x - max - log(sum(exp(x - max)))}. */
+  static float[] logSoftmax(float[] logits) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (float x : logits) {
+      max = Math.max(max, x);
+    }
+    double sum = 0;
+    for (float x : logits) {
+      sum += Math.exp(x - max);
+    }
+    float log = (float) Math.log(sum);
+    float[] out = new float[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      out[i] = logits[i] - max - log;
+    }
+    return out;
+  }
+
+  /** Flat indices ({@code beam * vocab + token}) of the k best scores, best first; ties by index. */
+  private static int[] topK(float[][] scores, int vocab, int k) {
+    int[] best = new int[k];
+    float[] bestScore = new float[k];
+    int count = 0;
+    for (int beam = 0; beam < scores.length; beam++) {
+      for (int v = 0; v < vocab; v++) {
+        float s = scores[beam][v];
+        if (count == k && s <= bestScore[k - 1]) {
+          continue;
+        }
+        int pos = Math.min(count, k - 1);
+        while (pos > 0 && bestScore[pos - 1] < s) {
+          if (pos < k) {
+            best[pos] = best[pos - 1];
+            bestScore[pos] = bestScore[pos - 1];
+          }
+          pos--;
+        }
+        best[pos] = beam * vocab + v;
+        bestScore[pos] = s;
+        count = Math.min(count + 1, k);
+      }
+    }
+    return best;
+  }
+}
