@@ -1,10 +1,12 @@
 package dev.mtforge.cli;
 
+import dev.mtforge.jobs.evaluate.EvaluateTranslationsJob;
 import dev.mtforge.jobs.init.InitWarehouseJob;
 import dev.mtforge.jobs.merge.MergeAdapterGroupsJob;
 import dev.mtforge.jobs.merge.RegisterAdaptersJob;
 import dev.mtforge.jobs.prepare.PrepareCorpusJob;
 import dev.mtforge.jobs.training.BuildTrainingShardsJob;
+import dev.mtforge.jobs.translate.TranslateTestSetJob;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.languages.LanguageRegistry;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Run the pipeline end to end on the bundled sample data (sample-data/) with the"
         + " embedded defaults: local Spark, Delta tables under --warehouse (default ./warehouse)."
-        + " Stages: init, prepare, build-training, register-adapters, merge-groups.")
+        + " Stages: init, prepare, build-training, register-adapters, merge-groups, translate"
+        + " (tiny test model; base and DATM), evaluate.")
 public final class DemoCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
   @Mixin RegistryOptions registryOptions;
@@ -99,9 +102,43 @@ public final class DemoCommand implements Callable<Integer> {
     }
     out.flush();
 
+    Path model = data.resolve("models").resolve("tiny-llama");
+    // Base model on four directions, then DATM on de-en: group 1's merged xx-en adapter.
+    translate(out, warehouse, registry, run, model, "none", "de-en,en-de,fr-en,en-fr");
+    translate(out, warehouse, registry, run, model, "datm", "de-en");
+
+    EvaluateTranslationsJob.Result scores =
+        new EvaluateTranslationsJob(warehouse, registry, run)
+            .option(EvaluateTranslationsJob.METRICS, "bleu,chrf++")
+            .execute();
+    out.printf("[evaluate] %d segment scores, %d system scores%n", scores.segmentScores(),
+        scores.systemScores());
+    for (EvaluateTranslationsJob.PairScore pair : scores.pairs()) {
+      out.println("[evaluate] " + pair);
+    }
+    out.flush();
+
     out.printf("Tables: %s%nQuery them: bin/mtforge sql --warehouse %s \"SHOW TABLES\"%n",
         warehouse.tableNames(), warehouse.location());
     out.flush();
     return 0;
+  }
+
+  private static void translate(PrintWriter out, Warehouse warehouse, LanguageRegistry registry,
+      RunContext run, Path model, String routing, String directions) {
+    TranslateTestSetJob.Result translated =
+        new TranslateTestSetJob(warehouse, registry, run)
+            .option(TranslateTestSetJob.MODEL, model.toString())
+            .option(TranslateTestSetJob.TEST_SET, "flores200:devtest")
+            .option(TranslateTestSetJob.DIRECTIONS, directions)
+            .option(TranslateTestSetJob.ROUTING, routing)
+            .option(TranslateTestSetJob.NUM_BEAMS, "1")
+            .option(TranslateTestSetJob.MAX_NEW_TOKENS, "64")
+            .execute();
+    out.printf(Locale.ROOT,
+        "[translate] %s (%s): %d segments translated, %d already present, padding waste %.1f%%%n",
+        translated.systemId(), directions, translated.segmentsTranslated(),
+        translated.segmentsSkipped(), 100 * translated.paddingWaste());
+    out.flush();
   }
 }
