@@ -37,7 +37,10 @@ class MtforgeCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "init", "sql", "languages", "tables"})
+  @ValueSource(strings = {
+    "demo", "init", "prepare", "build-training", "score", "evaluate", "merge", "register-adapters",
+    "merge-groups", "translate", "sql", "languages", "tables"
+  })
   void everySubcommandExplainsItself(String command) {
     Run run = run(command, "--help");
     assertThat(run.code()).isZero();
@@ -76,7 +79,7 @@ class MtforgeCliTest {
 
     Run init = run("init", "--warehouse", warehouse, "--run-id", "cli-test");
     assertThat(init.code()).as(init.err()).isZero();
-    assertThat(init.out()).contains("9 tables created").contains("50 languages in the registry");
+    assertThat(init.out()).contains("11 tables created").contains("50 languages in the registry");
     Run again = run("init", "--warehouse", warehouse);
     assertThat(again.out()).contains("0 tables created []");
 

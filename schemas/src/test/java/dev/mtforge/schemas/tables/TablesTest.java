@@ -12,8 +12,9 @@ class TablesTest {
     assertThat(Tables.ALL)
         .extracting(TableContract::name)
         .containsExactly(
-            "languages", "parallel_sentences", "rejected_pairs", "training_shards", "translations",
-            "segment_scores", "system_scores", "adapters", "merges");
+            "languages", "parallel_sentences", "rejected_pairs", "wmt_system_outputs", "data_stats",
+            "training_shards", "translations", "segment_scores", "system_scores", "adapters",
+            "merges");
     for (TableContract table : Tables.ALL) {
       List<String> columns = table.columnNames();
       assertThat(columns.subList(columns.size() - 3, columns.size()))
