@@ -57,11 +57,13 @@ class WarehouseTest {
     assertThat(stored).extracting(Row::toString)
         .containsExactly("[a,1,run-1]", "[b,2,run-1]", "[c,3,run-2]");
 
-    assertThat(warehouse.upsert(NOTES, more)).isEqualTo(0);
+    assertThat(warehouse.upsert(NOTES, more)).as("a changed (1 -> 9), c unchanged").isEqualTo(1);
     assertThat(spark.sql("SELECT n, run_id FROM wh_notes WHERE k = 'a'").first().toString())
         .isEqualTo("[9,run-2]");
     // Unchanged values are not rewritten: lineage still names the run that wrote them.
-    warehouse.upsert(NOTES, RunContext.start("run-3").stamp(rows(new Object[] {"a", null, 9}), "t"));
+    assertThat(warehouse.upsert(
+            NOTES, RunContext.start("run-3").stamp(rows(new Object[] {"a", null, 9}), "t")))
+        .isZero();
     assertThat(spark.sql("SELECT run_id FROM wh_notes WHERE k = 'a'").first().getString(0))
         .isEqualTo("run-2");
     assertThat(spark.sql("SELECT count(*) FROM wh_notes").first().getLong(0)).isEqualTo(3);
