@@ -4,33 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtforge.testing.SparkTestSession;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class PrepareCommandTest {
   private static final Path SAMPLES = SparkTestSession.repoRoot().resolve("sample-data/prepare");
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    SparkTestSession.get();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = MtforgeCli.commandLine(new MtforgeCli());
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static MtforgeCliTest.Run run(String... args) {
+    SparkTestSession.get(); // the CLI joins the shared test session
+    return MtforgeCliTest.run(args);
   }
 
   @Test
   void preparesAWmtSgmlTestSet() {
     String warehouse = SparkTestSession.newFolder("cli-prepare").toString();
-    Run run = run("prepare", "--warehouse", warehouse, "--database", "prepare_cli_test", "--run-id", "cli-1",
+    MtforgeCliTest.Run run = run("prepare", "--warehouse", warehouse, "--database", "prepare_cli_test", "--run-id", "cli-1",
         "--source", "wmt-sgml=" + SAMPLES.resolve("wmt-sgml"));
     assertThat(run.err()).isEmpty();
     assertThat(run.code()).isZero();
@@ -40,7 +29,7 @@ class PrepareCommandTest {
 
   @Test
   void unknownFormatIsAUsageError() {
-    Run run = run("prepare", "--source", "flores=data/flores");
+    MtforgeCliTest.Run run = run("prepare", "--source", "flores=data/flores");
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err().lines().findFirst()).contains("Invalid value for option '--source' (<format>=<path>):"
         + " Unknown source format 'flores'; known: flores200, flores-plus, ntrex128, wmt-txt, wmt-sgml, wmt-xml,"
@@ -52,7 +41,7 @@ class PrepareCommandTest {
     Path bad = SparkTestSession.newFolder("cli-bad");
     Files.writeString(bad.resolve("eng_Latn.devtest"), "One.\n");
     Files.writeString(bad.resolve("fra_Latn.devtest"), "Un.\nDeux.\n");
-    Run run = run("prepare", "--warehouse", SparkTestSession.newFolder("cli-bad-wh").toString(),
+    MtforgeCliTest.Run run = run("prepare", "--warehouse", SparkTestSession.newFolder("cli-bad-wh").toString(),
         "--database", "prepare_cli_bad", "--source", "flores200=" + bad);
     assertThat(run.code()).isEqualTo(3);
     assertThat(run.err()).isEqualTo(String.format("mtforge prepare: Cannot align file:%s (2 segments) with file:%s"

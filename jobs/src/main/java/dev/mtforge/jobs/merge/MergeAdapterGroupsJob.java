@@ -30,8 +30,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -234,37 +232,10 @@ public final class MergeAdapterGroupsJob {
   }
 
   private static Dataset<Row> mergesFrame(SparkSession spark, List<Row> rows) {
-    StructType input = new StructType().add("adapter_id", DataTypes.StringType).add("path", DataTypes.StringType)
-        .add("sha256", DataTypes.StringType).add("weight", DataTypes.DoubleType);
-    StructType stat = new StructType().add("tensor", DataTypes.StringType)
-        .add("kept_fraction", DataTypes.DoubleType).add("sign_conflict_rate", DataTypes.DoubleType);
-    StructType schema = new StructType()
-        .add("merge_id", DataTypes.StringType)
-        .add("output_adapter_id", DataTypes.StringType)
-        .add("direction", DataTypes.StringType)
-        .add("group_id", DataTypes.IntegerType)
-        .add("method", DataTypes.StringType)
-        .add("preset", DataTypes.StringType)
-        .add("options", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
-        .add("inputs", DataTypes.createArrayType(input))
-        .add("output_path", DataTypes.StringType)
-        .add("tensor_stats", DataTypes.createArrayType(stat));
-    return spark.createDataFrame(rows, schema);
+    return spark.createDataFrame(rows, Tables.MERGES.dataSchema());
   }
 
   private static Dataset<Row> adaptersFrame(SparkSession spark, List<Row> rows) {
-    StructType schema = new StructType()
-        .add("adapter_id", DataTypes.StringType)
-        .add("path", DataTypes.StringType)
-        .add("strategy", DataTypes.StringType)
-        .add("direction", DataTypes.StringType)
-        .add("language", DataTypes.StringType)
-        .add("group_id", DataTypes.IntegerType)
-        .add("rank", DataTypes.IntegerType)
-        .add("lora_alpha", DataTypes.DoubleType)
-        .add("target_modules", DataTypes.createArrayType(DataTypes.StringType))
-        .add("base_model", DataTypes.StringType)
-        .add("sha256", DataTypes.StringType);
-    return spark.createDataFrame(rows, schema);
+    return spark.createDataFrame(rows, Tables.ADAPTERS.dataSchema());
   }
 }

@@ -31,8 +31,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Fills the {@code adapters} table from a folder layout or a CSV. Every adapter is loaded and
@@ -223,19 +221,7 @@ public final class RegisterAdaptersJob {
   }
 
   private Dataset<Row> frame(List<Row> rows) {
-    StructType schema = new StructType()
-        .add("adapter_id", DataTypes.StringType)
-        .add("path", DataTypes.StringType)
-        .add("strategy", DataTypes.StringType)
-        .add("direction", DataTypes.StringType)
-        .add("language", DataTypes.StringType)
-        .add("group_id", DataTypes.IntegerType)
-        .add("rank", DataTypes.IntegerType)
-        .add("lora_alpha", DataTypes.DoubleType)
-        .add("target_modules", DataTypes.createArrayType(DataTypes.StringType))
-        .add("base_model", DataTypes.StringType)
-        .add("sha256", DataTypes.StringType);
-    return warehouse.spark().createDataFrame(rows, schema);
+    return warehouse.spark().createDataFrame(rows, Tables.ADAPTERS.dataSchema());
   }
 
   /**

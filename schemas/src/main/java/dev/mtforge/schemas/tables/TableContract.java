@@ -81,6 +81,17 @@ public record TableContract(
     return sql.toString();
   }
 
+  /** The columns a job supplies: the schema without the lineage columns ({@code RunContext} adds them). */
+  public StructType dataSchema() {
+    StructType data = new StructType();
+    for (StructField field : schema.fields()) {
+      if (Lineage.SCHEMA.getFieldIndex(field.name()).isEmpty()) {
+        data = data.add(field);
+      }
+    }
+    return data;
+  }
+
   /** Column names in schema order. */
   public List<String> columnNames() {
     List<String> names = new ArrayList<>();
