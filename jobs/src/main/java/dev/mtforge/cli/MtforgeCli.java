@@ -1,6 +1,7 @@
 package dev.mtforge.cli;
 
 import dev.mtforge.schemas.InvalidInputException;
+import dev.mtforge.schemas.InvalidOptionException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:success",
       "1:unexpected failure (retrying may help)",
-      "2:invalid command line",
+      "2:invalid command line or option value",
       "3:input data rejected (fix the data; retrying will not help)"
     })
 public final class MtforgeCli implements Callable<Integer> {
@@ -66,7 +67,7 @@ public final class MtforgeCli implements Callable<Integer> {
     CommandLine cli = new CommandLine(command);
     // picocli consults this mapper for usage errors too, so they must map to 2 here
     cli.setExitCodeExceptionMapper(
-        e -> e instanceof CommandLine.ParameterException
+        e -> e instanceof CommandLine.ParameterException || e instanceof InvalidOptionException
             ? CommandLine.ExitCode.USAGE
             : e instanceof InvalidInputException ? EXIT_INVALID_INPUT : CommandLine.ExitCode.SOFTWARE);
     cli.setExecutionExceptionHandler(
@@ -75,6 +76,9 @@ public final class MtforgeCli implements Callable<Integer> {
             commandLine.getErr().println("mtforge " + commandLine.getCommandName() + ": " + e.getMessage());
           } else {
             e.printStackTrace(commandLine.getErr());
+          }
+          if (e instanceof InvalidOptionException) {
+            return CommandLine.ExitCode.USAGE;
           }
           return e instanceof InvalidInputException ? EXIT_INVALID_INPUT : 1;
         });

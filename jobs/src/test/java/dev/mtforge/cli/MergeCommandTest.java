@@ -51,11 +51,11 @@ class MergeCommandTest {
   }
 
   @Test
-  void rejectsUnknownOption() {
+  void rejectsUnknownOptionAsUsageError() {
     StringWriter output = new StringWriter();
     int code = run(output, "merge", "-O", "merge.densty=0.3", "--out", dir.toString(),
         XX_EN.resolve("de").toString(), XX_EN.resolve("nl").toString());
-    assertThat(code).isEqualTo(1);
+    assertThat(code).isEqualTo(2);
     assertThat(output.toString()).startsWith("mtforge merge: Unknown merge option 'merge.densty'; known: ");
   }
 }

@@ -1,5 +1,6 @@
 package dev.mtforge.jobs.config;
 
+import dev.mtforge.schemas.InvalidOptionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -48,7 +49,7 @@ public final class JobConfig {
   /** Reads a properties file; a missing file is an error naming it. */
   public static JobConfig load(Path file, SparkConf sparkConf) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("Job config file not found: " + file);
+      throw new InvalidOptionException("Job config file not found: " + file);
     }
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       return new JobConfig(file.toString(), read(reader), sparkConf);

@@ -1,5 +1,6 @@
 package dev.mtforge.udfs.tensor.merge;
 
+import dev.mtforge.schemas.InvalidOptionException;
 import dev.mtforge.udfs.tensor.safetensors.DType;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -143,13 +144,13 @@ public record MergeOptions(
   public MergeOptions {
     weights = List.copyOf(weights);
     if (!(density > 0 && density <= 1)) {
-      throw new IllegalArgumentException("Option " + DENSITY + " must be in (0, 1], got " + density);
+      throw new InvalidOptionException("Option " + DENSITY + " must be in (0, 1], got " + density);
     }
     if (!Double.isFinite(lambda)) {
-      throw new IllegalArgumentException("Option " + LAMBDA + " must be finite, got " + lambda);
+      throw new InvalidOptionException("Option " + LAMBDA + " must be finite, got " + lambda);
     }
     if (svdRank < 0) {
-      throw new IllegalArgumentException("Option " + SVD_RANK + " must be >= 0, got " + svdRank);
+      throw new InvalidOptionException("Option " + SVD_RANK + " must be >= 0, got " + svdRank);
     }
     if (method.svd()) {
       loraMode = LoraMode.DELTA;
@@ -170,7 +171,7 @@ public record MergeOptions(
   public static MergeOptions parse(Map<String, String> options) {
     for (String key : options.keySet()) {
       if (!VALID_OPTIONS.contains(key)) {
-        throw new IllegalArgumentException("Unknown merge option '" + key + "'; known: "
+        throw new InvalidOptionException("Unknown merge option '" + key + "'; known: "
             + VALID_OPTIONS.stream().sorted().collect(Collectors.joining(", ")));
       }
     }
@@ -225,7 +226,7 @@ public record MergeOptions(
   /** The weight of input {@code i} of {@code n}; fails when the weights list does not fit n. */
   public double[] weightsFor(int inputs) {
     if (!weights.isEmpty() && weights.size() != inputs) {
-      throw new IllegalArgumentException("Option " + WEIGHTS + " has " + weights.size() + " weights for "
+      throw new InvalidOptionException("Option " + WEIGHTS + " has " + weights.size() + " weights for "
           + inputs + " inputs");
     }
     double[] w = new double[inputs];
@@ -259,7 +260,7 @@ public record MergeOptions(
     try {
       return Double.parseDouble(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Option " + key + " must be a number, got '" + value + "'");
+      throw new InvalidOptionException("Option " + key + " must be a number, got '" + value + "'");
     }
   }
 
@@ -269,7 +270,7 @@ public record MergeOptions(
       try {
         list.add(Double.parseDouble(part.trim()));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("Option " + WEIGHTS + " must be comma-separated numbers, got '" + value + "'");
+        throw new InvalidOptionException("Option " + WEIGHTS + " must be comma-separated numbers, got '" + value + "'");
       }
     }
     return list;
@@ -287,7 +288,7 @@ public record MergeOptions(
         return constant;
       }
     }
-    throw new IllegalArgumentException("Unknown value '" + value + "' for option " + key + "; known: "
+    throw new InvalidOptionException("Unknown value '" + value + "' for option " + key + "; known: "
         + Arrays.stream(type.getEnumConstants()).map(e -> type == DType.class ? e.name() : label(e))
             .collect(Collectors.joining(", ")));
   }
