@@ -1,6 +1,7 @@
 package dev.mtforge.cli;
 
 import dev.mtforge.jobs.evaluate.EvaluateTranslationsJob;
+import dev.mtforge.jobs.report.ScoreReportJob;
 import dev.mtforge.jobs.init.InitWarehouseJob;
 import dev.mtforge.jobs.merge.MergeAdapterGroupsJob;
 import dev.mtforge.jobs.merge.RegisterAdaptersJob;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
     description = "Run the pipeline end to end on the bundled sample data (sample-data/) with the"
         + " embedded defaults: local Spark, Delta tables under --warehouse (default ./warehouse)."
         + " Stages: init, prepare, build-training, register-adapters, merge-groups, translate"
-        + " (tiny test model; base and DATM), evaluate.")
+        + " (tiny test model; base and DATM), evaluate, report.")
 public final class DemoCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
   @Mixin RegistryOptions registryOptions;
@@ -116,6 +117,10 @@ public final class DemoCommand implements Callable<Integer> {
     for (EvaluateTranslationsJob.PairScore pair : scores.pairs()) {
       out.println("[evaluate] " + pair);
     }
+    out.flush();
+
+    ScoreReportJob.Result report = new ScoreReportJob(warehouse).execute();
+    out.printf("[report] %d charts: %s/index.html%n", report.files().size() - 1, report.output());
     out.flush();
 
     out.printf("Tables: %s%nQuery them: bin/mtforge sql --warehouse %s \"SHOW TABLES\"%n",

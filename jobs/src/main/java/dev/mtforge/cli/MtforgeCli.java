@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       MergeGroupsCommand.class,
       ScoreCommand.class,
       EvaluateCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -1,0 +1,52 @@
+package dev.mtforge.cli;
+
+import dev.mtforge.jobs.config.JobConfig;
+import dev.mtforge.jobs.report.ScoreReportJob;
+import dev.mtforge.jobs.warehouse.Warehouse;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mtforge report}: charts of system_scores with an offline HTML page. */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = "Draw system_scores as PNG bar charts (per test set and metric: language pairs,"
+        + " and language-group means per direction) with an offline index.html of the charts and"
+        + " their numbers. Safe to run again: the files are replaced.")
+public final class ReportCommand implements Callable<Integer> {
+  @Mixin SparkOptions sparkOptions;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--out", paramLabel = "<folder>",
+      description = "Report folder, local or s3a:// (report.output). Default: <warehouse>/reports.")
+  String output;
+
+  @Option(names = "--systems", paramLabel = "<ids>",
+      description = "Comma-separated system ids (report.systems). Default: all.")
+  String systems;
+
+  public static void main(String[] args) {
+    System.exit(MtforgeCli.run(new ReportCommand(), args));
+  }
+
+  @Override
+  public Integer call() {
+    SparkSession spark = sparkOptions.session("report");
+    JobConfig config = sparkOptions.jobConfig(spark.sparkContext().getConf());
+    Warehouse warehouse = sparkOptions.openWarehouse(spark);
+    ScoreReportJob.Result result = new ScoreReportJob(warehouse)
+        .option(ScoreReportJob.OUTPUT, output != null ? output : config.get(ScoreReportJob.OUTPUT).orElse(null))
+        .option(ScoreReportJob.SYSTEMS, systems != null ? systems : config.get(ScoreReportJob.SYSTEMS).orElse(null))
+        .execute();
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("Wrote %d charts and index.html to %s%n", result.files().size() - 1, result.output());
+    out.flush();
+    return 0;
+  }
+}
