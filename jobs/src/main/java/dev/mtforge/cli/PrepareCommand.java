@@ -78,6 +78,9 @@ public final class PrepareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (Boolean.TRUE.equals(splitSentences)) {
+      requireSparkNlp(); // before a Spark session starts; a config-file value is checked below
+    }
     SparkSession spark = sparkOptions.session("prepare");
     Warehouse warehouse = sparkOptions.openWarehouse(spark);
     PrepareCorpusJob job = new PrepareCorpusJob(warehouse, registryOptions.registry(), sparkOptions.run());
@@ -92,17 +95,22 @@ public final class PrepareCommand implements Callable<Integer> {
     String splitFlag = splitSentences == null ? null : splitSentences.toString();
     option(job, config, PrepareCorpusJob.SPLIT_SENTENCES, splitFlag);
     if (Boolean.parseBoolean(splitFlag != null ? splitFlag : config.get(PrepareCorpusJob.SPLIT_SENTENCES).orElse("false"))) {
-      try {
-        ParagraphSentenceSplitter.requireSparkNlp();
-      } catch (IllegalStateException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-      }
+      requireSparkNlp();
     }
     PrepareCorpusJob.Result result = job.execute();
     PrintWriter out = spec.commandLine().getOut();
     out.print(describe(result));
     out.flush();
     return 0;
+  }
+
+  /** A missing Spark NLP is a deployment mistake, reported like a usage error (exit 2). */
+  private void requireSparkNlp() {
+    try {
+      ParagraphSentenceSplitter.requireSparkNlp();
+    } catch (IllegalStateException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** The summary the command prints. */
