@@ -74,6 +74,9 @@ with DAG(
             java_class="dev.mtforge.cli.MtforgeCli",
             application_args=args,
             conf=GPU_CONF if stage.get("gpu") else {},
+            # Spark NLP (prepare --split-sentences) is a cluster library, not inside the jar.
+            packages=",".join(stage.get("packages", [])) or None,
+            exclude_packages=",".join(stage.get("exclude_packages", [])) or None,
         )
     for stage in STAGES:
         for upstream in stage["depends_on"]:

@@ -1,6 +1,7 @@
 package dev.mtforge.cli;
 
 import dev.mtforge.jobs.config.JobConfig;
+import dev.mtforge.jobs.prepare.ParagraphSentenceSplitter;
 import dev.mtforge.jobs.prepare.PrepareCorpusJob;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.udfs.readers.SourceFormat;
@@ -65,12 +66,21 @@ public final class PrepareCommand implements Callable<Integer> {
           + " (prepare.max-length-ratio). Default: 3.0.")
   String maxLengthRatio;
 
+  @Option(names = "--split-sentences",
+      description = "Also split the source paragraphs of test splits into sentences (paragraph_sentences) with"
+          + " Spark NLP's rule-based SentenceDetector, for paragraph-level test sets such as WMT23 en-de"
+          + " (prepare.split-sentences). Needs " + ParagraphSentenceSplitter.COORDINATE + " on the class path.")
+  Boolean splitSentences;
+
   public static void main(String[] args) {
     System.exit(MtforgeCli.run(new PrepareCommand(), args));
   }
 
   @Override
   public Integer call() {
+    if (Boolean.TRUE.equals(splitSentences)) {
+      requireSparkNlp(); // before a Spark session starts; a config-file value is checked below
+    }
     SparkSession spark = sparkOptions.session("prepare");
     Warehouse warehouse = sparkOptions.openWarehouse(spark);
     PrepareCorpusJob job = new PrepareCorpusJob(warehouse, registryOptions.registry(), sparkOptions.run());
@@ -82,11 +92,25 @@ public final class PrepareCommand implements Callable<Integer> {
     option(job, config, PrepareCorpusJob.TEST_SPLITS, testSplits);
     option(job, config, PrepareCorpusJob.MAX_LENGTH_RATIO, maxLengthRatio);
     option(job, config, PrepareCorpusJob.MIN_LENGTH_FOR_RATIO, null);
+    String splitFlag = splitSentences == null ? null : splitSentences.toString();
+    option(job, config, PrepareCorpusJob.SPLIT_SENTENCES, splitFlag);
+    if (Boolean.parseBoolean(splitFlag != null ? splitFlag : config.get(PrepareCorpusJob.SPLIT_SENTENCES).orElse("false"))) {
+      requireSparkNlp();
+    }
     PrepareCorpusJob.Result result = job.execute();
     PrintWriter out = spec.commandLine().getOut();
     out.print(describe(result));
     out.flush();
     return 0;
+  }
+
+  /** A missing Spark NLP is a deployment mistake, reported like a usage error (exit 2). */
+  private void requireSparkNlp() {
+    try {
+      ParagraphSentenceSplitter.requireSparkNlp();
+    } catch (IllegalStateException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** The summary the command prints. */
@@ -99,6 +123,9 @@ public final class PrepareCommand implements Callable<Integer> {
     }
     if (!result.contaminationByTestSet().isEmpty()) {
       text.append("Contamination by test set: ").append(join(result.contaminationByTestSet())).append(System.lineSeparator());
+    }
+    if (result.paragraphSentencesInserted() > 0) {
+      text.append(String.format("%d paragraph sentence rows inserted.%n", result.paragraphSentencesInserted()));
     }
     return text.toString();
   }

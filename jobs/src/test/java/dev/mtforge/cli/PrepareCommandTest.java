@@ -28,6 +28,18 @@ class PrepareCommandTest {
   }
 
   @Test
+  void splitsParagraphLevelTestSetsIntoSentences() {
+    String warehouse = SparkTestSession.newFolder("cli-split").toString();
+    MtforgeCliTest.Run run = run("prepare", "--warehouse", warehouse, "--database", "prepare_cli_split", "--run-id", "cli-1",
+        "--source", "wmt-xml=" + SAMPLES.resolve("wmt-xml-paragraphs"), "--split-sentences");
+    assertThat(run.err()).isEmpty();
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).isEqualTo(String.format(
+        "Read 4 rows: 4 sentence rows inserted, 0 training pairs rejected, 0 system output rows inserted.%n"
+            + "10 paragraph sentence rows inserted.%n"));
+  }
+
+  @Test
   void unknownFormatIsAUsageError() {
     MtforgeCliTest.Run run = run("prepare", "--source", "flores=data/flores");
     assertThat(run.code()).isEqualTo(2);

@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -96,8 +97,15 @@ public final class PrepareCorpusJob {
   /** Dataset name for every source, instead of the format's default or the file's set name. */
   public static final String DATASET = "prepare.dataset";
 
+  /**
+   * Whether to split the source paragraphs of every non-training split into sentences
+   * ({@code paragraph_sentences}, see {@link ParagraphSentenceSplitter}); needs Spark NLP.
+   */
+  public static final String SPLIT_SENTENCES = "prepare.split-sentences";
+  public static final boolean SPLIT_SENTENCES_DEFAULT = false;
+
   private static final Set<String> VALID_OPTIONS =
-      Set.of(TRAIN_SPLITS, TEST_SPLITS, MAX_LENGTH_RATIO, MIN_LENGTH_FOR_RATIO, SPLIT, DATASET);
+      Set.of(TRAIN_SPLITS, TEST_SPLITS, MAX_LENGTH_RATIO, MIN_LENGTH_FOR_RATIO, SPLIT, DATASET, SPLIT_SENTENCES);
 
   private final Warehouse warehouse;
   private final LanguageRegistry registry;
@@ -127,6 +135,9 @@ public final class PrepareCorpusJob {
     Settings settings = Settings.parse(options);
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("Cannot prepare: no source given (--source FORMAT=PATH)");
+    }
+    if (settings.splitSentences()) {
+      ParagraphSentenceSplitter.requireSparkNlp(); // before any read or write
     }
     SparkSession spark = warehouse.spark();
     spark.sparkContext().setJobGroup("mtforge-prepare", "Prepare " + sources, false);
@@ -254,7 +265,11 @@ public final class PrepareCorpusJob {
         contamination.put(r.getString(0), r.getLong(1));
       }
 
-      long sentences = warehouse.insertNew(Tables.PARALLEL_SENTENCES, sentences(spark, canonical));
+      Dataset<Row> sentenceRows = sentences(spark, canonical);
+      long sentences = warehouse.insertNew(Tables.PARALLEL_SENTENCES, sentenceRows);
+      long paragraphSentences = !settings.splitSentences() ? 0
+          : warehouse.insertNew(Tables.PARAGRAPH_SENTENCES,
+              run.stamp(new ParagraphSentenceSplitter().split(sentenceRows.filter(isTrain.unary_$bang())), null));
       long rejectedRows = warehouse.insertNew(Tables.REJECTED_PAIRS, run.stamp(
           rejected.select(col("dataset"), col("split"), col("doc_id"), col("seg_id"), col("src_lang"), col("tgt_lang"),
               col("src_text"), col("tgt_text"), pairHash().as("pair_hash"), col("reason"), col("detail"),
@@ -265,7 +280,8 @@ public final class PrepareCorpusJob {
               col("source_file").as("source"));
       long systemOutputs = warehouse.insertNew(Tables.WMT_SYSTEM_OUTPUTS, run.stamp(outputs, null));
       long statsRows = DataStats.refresh(warehouse, run, raw.select("dataset", "split").distinct());
-      Result result = new Result(rawRows, sentences, rejectedRows, byReason, contamination, systemOutputs, statsRows);
+      Result result = new Result(
+          rawRows, sentences, rejectedRows, byReason, contamination, systemOutputs, statsRows, paragraphSentences);
       LOG.info("Prepare done: {}", result);
       return result;
     } finally {
@@ -310,7 +326,8 @@ public final class PrepareCorpusJob {
 
   /** The validated options of a run. */
   record Settings(
-      List<String> trainSplits, List<String> testSplits, FilterSettings filters, String split, String dataset) {
+      List<String> trainSplits, List<String> testSplits, FilterSettings filters, String split, String dataset,
+      boolean splitSentences) {
 
     static Settings parse(Map<String, String> options) {
       for (String key : options.keySet()) {
@@ -329,11 +346,24 @@ public final class PrepareCorpusJob {
               "Split '" + s + "' is in both " + TRAIN_SPLITS + " and " + TEST_SPLITS + "; a split is either filtered or a test set");
         }
       }
-      return new Settings(train, test, new FilterSettings(ratio, minLength), options.get(SPLIT), options.get(DATASET));
+      return new Settings(train, test, new FilterSettings(ratio, minLength), options.get(SPLIT), options.get(DATASET),
+          bool(options, SPLIT_SENTENCES, SPLIT_SENTENCES_DEFAULT));
     }
 
     private static List<String> splits(String value) {
       return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static boolean bool(Map<String, String> options, String key, boolean fallback) {
+      String value = options.get(key);
+      if (value == null) {
+        return fallback;
+      }
+      return switch (value.trim().toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException("Invalid value '" + value + "' for " + key + ": expected true or false");
+      };
     }
 
     private static double number(Map<String, String> options, String key, double fallback) {
@@ -360,6 +390,8 @@ public final class PrepareCorpusJob {
    *     holds their source or target
    * @param systemOutputsInserted new rows of wmt_system_outputs
    * @param statsChanged data_stats rows inserted or updated
+   * @param paragraphSentencesInserted new rows of paragraph_sentences (0 without
+   *     {@link #SPLIT_SENTENCES})
    */
   public record Result(
       long rowsRead,
@@ -368,7 +400,8 @@ public final class PrepareCorpusJob {
       Map<String, Long> rejectedByReason,
       Map<String, Long> contaminationByTestSet,
       long systemOutputsInserted,
-      long statsChanged) {
+      long statsChanged,
+      long paragraphSentencesInserted) {
 
     public Result {
       rejectedByReason = Map.copyOf(rejectedByReason);

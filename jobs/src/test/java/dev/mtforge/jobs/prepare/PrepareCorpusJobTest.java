@@ -172,8 +172,8 @@ class PrepareCorpusJobTest {
     assertThatThrownBy(() -> job.option("prepare.max-ratio", "2").execute())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Unknown option 'prepare.max-ratio' for prepare; known: [prepare.dataset,"
-            + " prepare.max-length-ratio, prepare.min-length-for-ratio, prepare.split, prepare.test-splits,"
-            + " prepare.train-splits]");
+            + " prepare.max-length-ratio, prepare.min-length-for-ratio, prepare.split, prepare.split-sentences,"
+            + " prepare.test-splits, prepare.train-splits]");
     PrepareCorpusJob overlapping = new PrepareCorpusJob(warehouse, LanguageRegistry.defaults(), RunContext.start("x"))
         .option(PrepareCorpusJob.TRAIN_SPLITS, "train,test");
     assertThatThrownBy(overlapping::execute)

@@ -37,6 +37,25 @@ public final class Tables {
           "One aligned segment pair (src_lang -> tgt_lang) of a dataset split; seg_id is 1-based"
               + " within its file or document set.");
 
+  /**
+   * Source sentences of paragraph-level test segments (prepare --split-sentences), so that a
+   * system can translate sentence by sentence and the outputs can be re-joined per paragraph.
+   */
+  public static final TableContract PARAGRAPH_SENTENCES =
+      TableContract.of(
+          "paragraph_sentences",
+          "dataset STRING NOT NULL, split STRING NOT NULL, src_lang STRING NOT NULL,"
+              + " tgt_lang STRING NOT NULL, direction STRING NOT NULL, doc_id STRING,"
+              + " seg_id INT NOT NULL, sent_idx INT NOT NULL, sent_count INT NOT NULL,"
+              + " src_sentence STRING NOT NULL, char_begin INT NOT NULL, char_end INT NOT NULL,"
+              + " segmenter STRING NOT NULL, source_file STRING",
+          List.of("dataset", "split"),
+          List.of("dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id", "sent_idx"),
+          "One source sentence of a paragraph-level segment of parallel_sentences (same dataset,"
+              + " split, languages, doc_id and seg_id); sent_idx is 1-based of sent_count, and"
+              + " [char_begin, char_end) is its span in the paragraph's src_text. The paragraph and"
+              + " its reference stay in parallel_sentences for paragraph-level scoring.");
+
   /** Training pairs that a filter or the contamination check dropped, with the reason. */
   public static final TableContract REJECTED_PAIRS =
       TableContract.of(
@@ -168,6 +187,7 @@ public final class Tables {
       List.of(
           LANGUAGES,
           PARALLEL_SENTENCES,
+          PARAGRAPH_SENTENCES,
           REJECTED_PAIRS,
           WMT_SYSTEM_OUTPUTS,
           DATA_STATS,

@@ -12,7 +12,8 @@ class TablesTest {
     assertThat(Tables.ALL)
         .extracting(TableContract::name)
         .containsExactly(
-            "languages", "parallel_sentences", "rejected_pairs", "wmt_system_outputs", "data_stats",
+            "languages", "parallel_sentences", "paragraph_sentences", "rejected_pairs",
+            "wmt_system_outputs", "data_stats",
             "training_shards", "translations", "segment_scores", "system_scores", "adapters",
             "merges");
     for (TableContract table : Tables.ALL) {
