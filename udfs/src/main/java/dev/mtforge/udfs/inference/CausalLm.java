@@ -118,13 +118,20 @@ public final class CausalLm implements AutoCloseable {
     return lm;
   }
 
-  /** A few greedy steps on small dummy batches (1 and 8 rows), output discarded. */
+  /**
+   * A few greedy steps on dummy batches (1 and 8 rows) of a short and a long prompt, output
+   * discarded: the long one grows ORT's memory arena to about a real batch's size, which a short
+   * one alone does not (each later growth is again a slow first pass).
+   */
   public void warmUp() {
-    long[] prompt = encode("Translate this from German to English:\nGerman: Guten Morgen.\nEnglish:");
+    String sentence = "Guten Morgen, wir sehen die alte Stadt am Fluss. ";
     GenerationSettings greedy = generationDefaults().withNumBeams(1).withMaxNewTokens(WARM_UP_TOKENS);
     try (Session session = newSession()) {
-      for (int rows : new int[] {1, 8}) {
-        Generator.generate(session, java.util.Collections.nCopies(rows, prompt), LoraBatch.none(manifest(), rows), greedy);
+      for (String text : new String[] {sentence, sentence.repeat(6)}) {
+        long[] prompt = encode("Translate this from German to English:\nGerman: " + text.strip() + "\nEnglish:");
+        for (int rows : new int[] {1, 8}) {
+          Generator.generate(session, java.util.Collections.nCopies(rows, prompt), LoraBatch.none(manifest(), rows), greedy);
+        }
       }
     }
   }
