@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import dev.mtforge.udfs.inference.Routing;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,16 +33,25 @@ public final class TranslateCommand implements Callable<Integer> {
   @Mixin RegistryOptions registryOptions;
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", paramLabel = "<dir>", description = "Model package folder (inference.model).")
+  @Option(names = "--model", paramLabel = "<dir>",
+      description = "Model package folder, local or s3a:// (inference.model).")
   String model;
 
   @Option(names = "--test-set", paramLabel = "<dataset[:split]>",
       description = "Test set in parallel_sentences, e.g. flores:devtest (inference.test-set).")
   String testSet;
 
-  @Option(names = "--routing", paramLabel = "<routing>",
+  @Option(names = "--routing", paramLabel = "<routing>", converter = RoutingFlag.class,
       description = "none, multilingual, separate, group, dat or datm (inference.routing). Default: none.")
   String routing;
+
+  @Option(names = "--shots", paramLabel = "<k>",
+      description = "Few-shot examples per prompt, from --shot-split, same direction (inference.shots). Default: 0.")
+  String shots;
+
+  @Option(names = "--shot-split", paramLabel = "<split|dataset:split>",
+      description = "Where few-shot examples come from (inference.shot-split). Default: dev of the test set's dataset.")
+  String shotSplit;
 
   @Option(names = "--directions", paramLabel = "<pairs>",
       description = "Comma-separated pairs such as de-en,en-de (inference.directions). Default: all.")
@@ -82,6 +94,18 @@ public final class TranslateCommand implements Callable<Integer> {
       description = "ONNX Runtime threads per task (inference.threads). Default: 1.")
   String threads;
 
+  /** Checks --routing while parsing, so a typo is a usage error (exit 2) before Spark starts. */
+  static final class RoutingFlag implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      try {
+        return Routing.parse(value).label();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(MtforgeCli.run(new TranslateCommand(), args));
   }
@@ -102,6 +126,8 @@ public final class TranslateCommand implements Callable<Integer> {
     flags.put(TranslateTestSetJob.BATCH_SIZE, batchSize);
     flags.put(TranslateTestSetJob.SYSTEM_ID, systemId);
     flags.put(TranslateTestSetJob.CHAT_TEMPLATE, chatTemplate);
+    flags.put(TranslateTestSetJob.SHOTS, shots);
+    flags.put(TranslateTestSetJob.SHOT_SPLIT, shotSplit);
     flags.put(TranslateTestSetJob.COMMIT_SEGMENTS, commitSegments);
     flags.put(TranslateTestSetJob.DEVICE, device);
     flags.put(TranslateTestSetJob.THREADS, threads);
@@ -116,9 +142,10 @@ public final class TranslateCommand implements Callable<Integer> {
     TranslateTestSetJob.Result r = job.execute();
     out.printf(
         "System %s: %d segments translated, %d already present; %d prompt + %d output tokens in %.1f s"
-            + " (%.1f output tokens/s; %.1f per core in tasks; padding waste %.1f%%).%n",
+            + " (%.1f output tokens/s; %.1f per core in tasks, %.1f per task CPU second; padding waste %.1f%%).%n",
         r.systemId(), r.segmentsTranslated(), r.segmentsSkipped(), r.promptTokens(), r.outputTokens(),
-        r.seconds(), r.outputTokensPerSecond(), r.decodeTokensPerSecond(), 100 * r.paddingWaste());
+        r.seconds(), r.outputTokensPerSecond(), r.decodeTokensPerSecond(), r.decodeTokensPerCpuSecond(),
+        100 * r.paddingWaste());
     out.flush();
     return 0;
   }

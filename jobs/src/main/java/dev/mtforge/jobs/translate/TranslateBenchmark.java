@@ -10,6 +10,8 @@ import dev.mtforge.udfs.inference.GenerationSettings;
 import dev.mtforge.udfs.inference.ModelSpec;
 import dev.mtforge.udfs.inference.PromptFormat;
 import dev.mtforge.udfs.spark.SparkProfile;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +27,9 @@ import org.apache.spark.sql.types.StructType;
  * Benchmark of translation throughput on a model package (not a test): a bare single-thread
  * greedy loop (one segment at a time), the same loop with length-sorted batches, and the
  * {@link TranslateTestSetJob} on {@code local[cores]} (one ORT thread per task), all on the same
- * synthetic segments. Prints output tokens/s, per core for the job, and the padding waste.
+ * synthetic segments and warm sessions ({@link CausalLm#loadWarm}). Prints output tokens per
+ * second of wall time and per CPU second of the decoding threads (the fair per-core figure on a
+ * machine shared with other work), and the padding waste.
  *
  * <pre>{@code java <spark flags> -cp <classpath> dev.mtforge.jobs.translate.TranslateBenchmark \
  *     sample-data/models/tiny-llama 96 32 8 2}</pre>
@@ -58,22 +62,25 @@ public final class TranslateBenchmark {
       segs.add(new String[] {p[0], p[1], p[2], p[3], text + "."});
     }
 
-    try (CausalLm lm = CausalLm.load(ModelSpec.of(pkg.toString()).withThreads(1));
+    // Warmed as the executors' model cache warms it, so both sides start from a warm session.
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    try (CausalLm lm = CausalLm.loadWarm(ModelSpec.of(pkg.toString()).withThreads(1));
         CausalLm.Session session = lm.newSession()) {
       GenerationSettings greedy = lm.generationDefaults().withNumBeams(1).withMaxNewTokens(maxNew);
       List<BatchTranslator.Input> inputs = new ArrayList<>();
       for (String[] s : segs) {
         inputs.add(new BatchTranslator.Input(s[2], s[3], s[4], null));
       }
-      BatchTranslator warm = new BatchTranslator(lm, session, PromptFormat.ALMA, greedy, 1, id -> null);
-      warm.translate(inputs.subList(0, Math.min(8, inputs.size())));
       for (int b : new int[] {1, batch}) {
         BatchTranslator t = new BatchTranslator(lm, session, PromptFormat.ALMA, greedy, b, id -> null);
         long t0 = System.nanoTime();
+        long cpu0 = threads.getCurrentThreadCpuTime();
         t.translate(inputs);
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("bare loop, 1 thread, batch %d: %d output tokens in %.2f s = %.1f tokens/s, padding waste %.1f%%%n",
-            b, t.generatedTokens(), s, t.generatedTokens() / s,
+        double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+        System.out.printf("bare loop, 1 thread, batch %d: %d output tokens in %.2f s = %.1f tokens/s;"
+                + " %.2f CPU s = %.1f tokens/CPU s; padding waste %.1f%%%n",
+            b, t.generatedTokens(), s, t.generatedTokens() / s, cpu, t.generatedTokens() / cpu,
             100.0 * (t.paddedPromptTokens() - t.promptTokens()) / t.paddedPromptTokens());
       }
     }
@@ -100,6 +107,7 @@ public final class TranslateBenchmark {
     }
     RunContext run = RunContext.start("bench");
     warehouse.insertNew(Tables.PARALLEL_SENTENCES, run.stamp(spark.createDataFrame(rows, schema), "bench"));
+    long gc0 = gcMillis();
     TranslateTestSetJob.Result r =
         new TranslateTestSetJob(warehouse, LanguageRegistry.load(Path.of("conf")), run)
             .option(TranslateTestSetJob.MODEL, pkg.toString())
@@ -111,9 +119,16 @@ public final class TranslateBenchmark {
             .option(TranslateTestSetJob.PARTITIONS, Integer.toString(cores))
             .execute();
     System.out.printf("job, local[%d], batch %d: %d output tokens in %.2f s wall (translate + Delta commit) = %.1f tokens/s;"
-            + " task decode time %.2f s = %.1f tokens/s per core; padding waste %.1f%%%n",
+            + " task decode time %.2f s = %.1f tokens/s per core; task decode CPU %.2f s = %.1f tokens/CPU s;"
+            + " padding waste %.1f%%%n",
         cores, batch, r.outputTokens(), r.seconds(), r.outputTokensPerSecond(), r.decodeSeconds(),
-        r.decodeTokensPerSecond(), 100 * r.paddingWaste());
+        r.decodeTokensPerSecond(), r.decodeCpuSeconds(), r.decodeTokensPerCpuSecond(), 100 * r.paddingWaste());
+    // Stop-the-world pauses stall the tasks' wall time but not their CPU time.
+    System.out.printf("GC during the job: %.2f s%n", (gcMillis() - gc0) / 1e3);
     spark.stop();
+  }
+
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionTime())).sum();
   }
 }

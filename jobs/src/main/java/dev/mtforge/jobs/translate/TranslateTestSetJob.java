@@ -12,6 +12,8 @@ import dev.mtforge.udfs.inference.ModelPackage;
 import dev.mtforge.udfs.inference.ModelSpec;
 import dev.mtforge.udfs.inference.PromptFormat;
 import dev.mtforge.udfs.inference.Routing;
+import dev.mtforge.udfs.spark.ModelPackageCopies;
+import dev.mtforge.udfs.spark.SerializableHadoopConf;
 import dev.mtforge.udfs.spark.TranslatePartitions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -87,6 +91,15 @@ public final class TranslateTestSetJob {
   /** Wrap prompts in the LLaMA-2 chat template (X-ALMA). */
   public static final String CHAT_TEMPLATE = "inference.chat-template";
   public static final boolean CHAT_TEMPLATE_DEFAULT = false;
+  /** Few-shot examples per prompt (ALMA's few-shot prompt); 0 = zero-shot. */
+  public static final String SHOTS = "inference.shots";
+  public static final int SHOTS_DEFAULT = 0;
+  /**
+   * Where few-shot examples come from: a split of the test set's dataset ({@code dev}) or
+   * {@code DATASET:SPLIT}; always the segment's own direction, never the segment itself.
+   */
+  public static final String SHOT_SPLIT = "inference.shot-split";
+  public static final String SHOT_SPLIT_DEFAULT = "dev";
   /** Segments per commit: what a crash can lose at most. */
   public static final String COMMIT_SEGMENTS = "inference.commit-segments";
   public static final int COMMIT_SEGMENTS_DEFAULT = 2000;
@@ -101,7 +114,7 @@ public final class TranslateTestSetJob {
 
   static final Set<String> VALID_OPTIONS =
       Set.of(MODEL, TEST_SET, ROUTING, DIRECTIONS, NUM_BEAMS, MAX_NEW_TOKENS, LENGTH_PENALTY, EARLY_STOPPING,
-          BATCH_SIZE, SYSTEM_ID, CHAT_TEMPLATE, COMMIT_SEGMENTS, THREADS, DEVICE, PARTITIONS);
+          BATCH_SIZE, SYSTEM_ID, CHAT_TEMPLATE, SHOTS, SHOT_SPLIT, COMMIT_SEGMENTS, THREADS, DEVICE, PARTITIONS);
 
   private final Warehouse warehouse;
   private final LanguageRegistry registry;
@@ -153,6 +166,9 @@ public final class TranslateTestSetJob {
    * @param seconds wall time of translation and commits
    * @param decodeSeconds task time spent generating (sum over segments of their batch's share),
    *     i.e. without Spark scheduling and Delta commits
+   * @param decodeCpuSeconds CPU time of the task threads while translating (forward passes run on
+   *     the task thread with one ORT thread): unlike wall time, not inflated by other work on a
+   *     shared machine
    */
   public record Result(
       String systemId,
@@ -163,7 +179,8 @@ public final class TranslateTestSetJob {
       long paddedPromptTokens,
       long outputTokens,
       double seconds,
-      double decodeSeconds) {
+      double decodeSeconds,
+      double decodeCpuSeconds) {
 
     /** Share of prompt positions that were padding. */
     public double paddingWaste() {
@@ -175,6 +192,11 @@ public final class TranslateTestSetJob {
       return decodeSeconds == 0 ? 0 : outputTokens / decodeSeconds;
     }
 
+    /** Generated tokens per CPU second of the task threads. */
+    public double decodeTokensPerCpuSecond() {
+      return decodeCpuSeconds == 0 ? 0 : outputTokens / decodeCpuSeconds;
+    }
+
     /** Generated tokens per second of wall time. */
     public double outputTokensPerSecond() {
       return seconds == 0 ? 0 : outputTokens / seconds;
@@ -184,12 +206,18 @@ public final class TranslateTestSetJob {
   public Result execute() {
     Settings s = Settings.parse(options);
     SparkSession spark = warehouse.spark();
-    ModelPackage pkg = ModelPackage.open(Path.of(s.model));
+    // A package on s3a:// is copied here too (the driver reads its manifest and generation
+    // config; in local mode the tasks then reuse this copy).
+    Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+    ModelPackage pkg = ModelPackage.open(ModelPackageCopies.localize(s.model, hadoopConf, ModelPackageCopies.defaultRoot()));
     GenerationSettings defaults = pkg.generation();
     GenerationSettings generation =
         new GenerationSettings(s.numBeams, s.maxNewTokens, s.lengthPenalty, s.earlyStopping,
             defaults.bosTokenId(), defaults.eosTokenId(), defaults.padTokenId());
-    String systemId = s.systemId != null ? s.systemId : pkg.manifest().name() + "-" + s.routing.label();
+    String systemId =
+        s.systemId != null
+            ? s.systemId
+            : pkg.manifest().name() + "-" + s.routing.label() + (s.shots > 0 ? "-" + s.shots + "shot" : "");
     spark.sparkContext().setJobGroup("mtforge-translate",
         "Translate " + s.dataset + (s.split == null ? "" : ":" + s.split) + " as " + systemId, false);
 
@@ -212,6 +240,7 @@ public final class TranslateTestSetJob {
               + (s.directions.isEmpty() ? "" : " and directions " + s.describeDirections()));
     }
     Dataset<Row> routes = routes(s.routing, langPairs);
+    Map<String, List<PromptFormat.Shot>> shotPool = s.shots == 0 ? Map.of() : shotPool(s, langPairs);
     List<Language> languages = languages(langPairs);
 
     Dataset<Row> existing =
@@ -226,15 +255,17 @@ public final class TranslateTestSetJob {
         todo.join(functions.broadcast(routes),
                 todo.col("src_lang").equalTo(routes.col("r_src")).and(todo.col("tgt_lang").equalTo(routes.col("r_tgt"))))
             .select(TranslatePartitions.INPUT_COLUMNS.stream().map(functions::col).toArray(Column[]::new));
-    // Chunks in a fixed order, so a re-run after a crash picks up what the crash left out.
-    Dataset<Row> numbered =
-        input.withColumn("mtforge_chunk",
-                functions.floor(functions.row_number()
-                    .over(Window.orderBy("src_lang", "tgt_lang", "dataset", "split", "doc_id", "seg_id"))
-                    .minus(1).divide(s.commitSegments)).cast(DataTypes.IntegerType))
-            // Checkpointed, not cached: each commit to translations makes Delta refresh cached
-            // plans that read it, which would renumber the chunks left to do.
-            .localCheckpoint(true);
+    // Chunks in a fixed order, so a re-run after a crash picks up what the crash left out. Rows are
+    // numbered by a distributed sort and zipWithIndex: a row_number() window without a partition
+    // would move every row into one partition.
+    int commitSegments = s.commitSegments;
+    StructType numberedSchema = input.schema().add("mtforge_chunk", DataTypes.IntegerType);
+    JavaRDD<Row> chunked =
+        input.sort("src_lang", "tgt_lang", "dataset", "split", "doc_id", "seg_id").javaRDD().zipWithIndex()
+            .map(rowAndIndex -> withChunk(rowAndIndex._1(), (int) (rowAndIndex._2() / commitSegments)));
+    // Checkpointed, not cached: each commit to translations makes Delta refresh cached plans that
+    // read it, which would renumber the chunks left to do.
+    Dataset<Row> numbered = spark.createDataFrame(chunked, numberedSchema).localCheckpoint(true);
     try {
       long missing = numbered.count();
       long total = pairs.count();
@@ -243,10 +274,13 @@ public final class TranslateTestSetJob {
       int partitions = s.partitions > 0 ? s.partitions : spark.sparkContext().defaultParallelism();
       TranslatePartitions.Settings taskSettings =
           new TranslatePartitions.Settings(
-              ModelSpec.of(Path.of(s.model).toAbsolutePath().toString()).withDevice(s.device).withThreads(s.threads),
+              ModelSpec.of(ModelPackageCopies.isRemote(s.model) ? s.model : Path.of(s.model).toAbsolutePath().toString())
+                  .withDevice(s.device).withThreads(s.threads),
               generation, new PromptFormat(s.chat), s.batchSize, Math.max(s.batchSize * 16, 64), systemId,
-              s.routing.label(), languages);
+              s.routing.label(), languages, s.shots, shotPool);
+      SerializableHadoopConf conf = new SerializableHadoopConf(hadoopConf);
       LongAccumulator padded = spark.sparkContext().longAccumulator("mtforge.padded-prompt-tokens");
+      LongAccumulator cpuNanos = spark.sparkContext().longAccumulator("mtforge.decode-cpu-nanos");
       long promptTokens = 0;
       long outputTokens = 0;
       double decodeMs = 0;
@@ -258,7 +292,7 @@ public final class TranslateTestSetJob {
         // Materialised once: Delta's MERGE reads its source twice, and translating twice would
         // double the cost.
         Dataset<Row> translated =
-            part.mapPartitions(new TranslatePartitions(taskSettings, padded), Encoders.row(TranslatePartitions.OUTPUT_SCHEMA))
+            part.mapPartitions(new TranslatePartitions(taskSettings, padded, cpuNanos).withHadoopConf(conf), Encoders.row(TranslatePartitions.OUTPUT_SCHEMA))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
           Row sums = translated.agg(functions.count(functions.lit(1)), functions.sum("prompt_tokens"),
@@ -267,7 +301,7 @@ public final class TranslateTestSetJob {
           promptTokens += sums.isNullAt(1) ? 0 : sums.getLong(1);
           outputTokens += sums.isNullAt(2) ? 0 : sums.getLong(2);
           decodeMs += sums.isNullAt(3) ? 0 : sums.getDouble(3);
-          written += warehouse.insertNew(Tables.TRANSLATIONS, run.stamp(translated, "translate:" + pkg.dir()));
+          written += warehouse.insertNew(Tables.TRANSLATIONS, run.stamp(translated, "translate:" + s.model));
           LOG.info("Chunk {}/{}: {} segments committed", chunk + 1, chunks, rows);
           listener.committed(chunk, chunks, rows);
         } finally {
@@ -276,10 +310,57 @@ public final class TranslateTestSetJob {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Result(systemId, written, total - missing, chunks, promptTokens, padded.value(), outputTokens, seconds,
-          decodeMs / 1000);
+          decodeMs / 1000, cpuNanos.value() / 1e9);
     } finally {
       numbered.unpersist(); // frees the checkpoint's blocks
     }
+  }
+
+  /**
+   * Per direction, the first {@code shots + 1} rows of the shot split in a fixed pseudo-random
+   * order (xxhash64 of the pair, then seg id): one more than needed, so a segment that is itself
+   * among them can skip it. Fails when a direction has too few.
+   */
+  private Map<String, List<PromptFormat.Shot>> shotPool(Settings s, List<Row> langPairs) {
+    int colon = s.shotSplit.indexOf(':');
+    String dataset = colon < 0 ? s.dataset : s.shotSplit.substring(0, colon);
+    String split = colon < 0 ? s.shotSplit : s.shotSplit.substring(colon + 1);
+    boolean sameSplit = dataset.equals(s.dataset) && (s.split == null || split.equals(s.split));
+    int needed = sameSplit ? s.shots + 1 : s.shots;
+    Dataset<Row> candidates =
+        warehouse.read(Tables.PARALLEL_SENTENCES)
+            .where(functions.col("dataset").equalTo(dataset).and(functions.col("split").equalTo(split)))
+            .withColumn("mtforge_order", functions.xxhash64(functions.col("src_text"), functions.col("tgt_text")))
+            .withColumn("mtforge_rank",
+                functions.row_number().over(
+                    Window.partitionBy("src_lang", "tgt_lang").orderBy("mtforge_order", "doc_id", "seg_id")))
+            .where(functions.col("mtforge_rank").leq(s.shots + 1));
+    Map<String, List<PromptFormat.Shot>> pool = new java.util.HashMap<>();
+    for (Row r : candidates.orderBy("src_lang", "tgt_lang", "mtforge_rank")
+        .select("src_lang", "tgt_lang", "src_text", "tgt_text").collectAsList()) {
+      pool.computeIfAbsent(r.getString(0) + "-" + r.getString(1), k -> new ArrayList<>())
+          .add(new PromptFormat.Shot(r.getString(2), r.getString(3)));
+    }
+    for (Row p : langPairs) {
+      String direction = p.getString(0) + "-" + p.getString(1);
+      int found = pool.getOrDefault(direction, List.of()).size();
+      if (found < needed) {
+        throw new InvalidInputException(
+            "Option " + SHOTS + " = " + s.shots + " needs " + needed + " rows of " + direction + " in table"
+                + " parallel_sentences for dataset '" + dataset + "' split '" + split + "' (" + SHOT_SPLIT + "); found "
+                + found);
+      }
+    }
+    return pool;
+  }
+
+  private static Row withChunk(Row row, int chunk) {
+    Object[] values = new Object[row.length() + 1];
+    for (int i = 0; i < row.length(); i++) {
+      values[i] = row.get(i);
+    }
+    values[row.length()] = chunk;
+    return RowFactory.create(values);
   }
 
   private Dataset<Row> routes(Routing routing, List<Row> langPairs) {
@@ -339,6 +420,8 @@ public final class TranslateTestSetJob {
     int batchSize;
     String systemId;
     boolean chat;
+    int shots;
+    String shotSplit;
     int commitSegments;
     int threads;
     String device;
@@ -377,6 +460,12 @@ public final class TranslateTestSetJob {
         throw new IllegalArgumentException("Option " + CHAT_TEMPLATE + " must be true or false, got '" + chat + "'");
       }
       s.chat = Boolean.parseBoolean(chat);
+      s.shots = nonNegative(options, SHOTS, SHOTS_DEFAULT);
+      s.shotSplit = options.getOrDefault(SHOT_SPLIT, SHOT_SPLIT_DEFAULT).strip();
+      if (s.shotSplit.isEmpty() || s.shotSplit.startsWith(":") || s.shotSplit.endsWith(":")) {
+        throw new IllegalArgumentException(
+            "Option " + SHOT_SPLIT + " must be SPLIT or DATASET:SPLIT, got '" + s.shotSplit + "'");
+      }
       s.commitSegments = positive(options, COMMIT_SEGMENTS, COMMIT_SEGMENTS_DEFAULT);
       s.threads = positive(options, THREADS, THREADS_DEFAULT);
       s.device = options.getOrDefault(DEVICE, DEVICE_DEFAULT);
@@ -411,6 +500,22 @@ public final class TranslateTestSetJob {
         // reported below
       }
       throw new IllegalArgumentException("Option " + key + " must be a positive integer, got '" + value + "'");
+    }
+
+    private static int nonNegative(Map<String, String> options, String key, int fallback) {
+      String value = options.get(key);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        int n = Integer.parseInt(value.strip());
+        if (n >= 0) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("Option " + key + " must be a non-negative integer, got '" + value + "'");
     }
 
     private static double number(Map<String, String> options, String key, double fallback) {

@@ -19,12 +19,12 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /** The translate job on the tiny model, over real Spark and Delta tables. */
-class TranslateTestSetJobTest {
-  static final Path MODEL = SparkTestSession.repoRoot().resolve("sample-data/models/tiny-llama");
+public class TranslateTestSetJobTest {
+  public static final Path MODEL = SparkTestSession.repoRoot().resolve("sample-data/models/tiny-llama");
   static final LanguageRegistry REGISTRY = LanguageRegistry.load(SparkTestSession.repoRoot().resolve("conf"));
 
   /** de-en x4, en-de x2, fr-en x2, en-fr x2: ten segments over four directions. */
-  static Warehouse warehouseWithTestSet(String name) {
+  public static Warehouse warehouseWithTestSet(String name) {
     SparkSession spark = SparkTestSession.get();
     // One database per warehouse: the test JVM's session catalog is shared by every test class.
     Warehouse warehouse =
@@ -66,9 +66,12 @@ class TranslateTestSetJobTest {
     return warehouse;
   }
 
-  static void registerDatAdapters(Warehouse warehouse) {
+  public static void registerDatAdapters(Warehouse warehouse) {
+    registerDatAdapters(warehouse, MODEL.resolve("adapters").toString());
+  }
+
+  public static void registerDatAdapters(Warehouse warehouse, String dir) {
     SparkSession spark = warehouse.spark();
-    String dir = MODEL.resolve("adapters").toString();
     StructType schema =
         new StructType()
             .add("adapter_id", DataTypes.StringType).add("path", DataTypes.StringType)
@@ -123,6 +126,7 @@ class TranslateTestSetJobTest {
     assertThat(resumed.segmentsSkipped()).isEqualTo(5);
     assertThat(resumed.chunks()).isEqualTo(1);
     assertThat(resumed.systemId()).isEqualTo("tiny-llama-dat");
+    assertThat(resumed.decodeCpuSeconds()).isPositive();
 
     List<Row> perRun =
         spark.sql("SELECT run_id, count(*) FROM translate_resume.translations GROUP BY run_id ORDER BY run_id").collectAsList();
@@ -156,6 +160,37 @@ class TranslateTestSetJobTest {
     assertThat(again.segmentsTranslated()).isZero();
     assertThat(again.segmentsSkipped()).isEqualTo(10);
     assertThat(spark.sql("SELECT count(*) FROM translate_resume.translations").first().getLong(0)).isEqualTo(10);
+  }
+
+  @Test
+  void fewShotPromptsTakeExamplesOfTheSameDirectionButNeverTheSegmentItself() {
+    Warehouse warehouse = warehouseWithTestSet("translate-shots");
+    SparkSession spark = warehouse.spark();
+    // Shots from the test split itself: en-de has two segments, so each gets the other as its example.
+    TranslateTestSetJob.Result r =
+        job(warehouse, "shots-1").option(TranslateTestSetJob.ROUTING, "none").option(TranslateTestSetJob.DIRECTIONS, "en-de")
+            .option(TranslateTestSetJob.SHOTS, "1").option(TranslateTestSetJob.SHOT_SPLIT, "devtest")
+            .option(TranslateTestSetJob.MAX_NEW_TOKENS, "4").execute();
+    assertThat(r.systemId()).isEqualTo("tiny-llama-none-1shot");
+    List<Row> rows = spark.sql("SELECT source_text, prompt_tokens, decoding FROM translate_shots.translations"
+        + " ORDER BY seg_id").collectAsList();
+    String withOther = dev.mtforge.udfs.inference.PromptFormat.ALMA.prompt("English", "German", "We see the old city.",
+        List.of(new dev.mtforge.udfs.inference.PromptFormat.Shot("The house.", "Das Haus.")));
+    String withFirst = dev.mtforge.udfs.inference.PromptFormat.ALMA.prompt("English", "German", "The house.",
+        List.of(new dev.mtforge.udfs.inference.PromptFormat.Shot("We see the old city.", "Wir sehen die alte Stadt.")));
+    // The tiny model's vocabulary is bytes: prompt tokens = BOS + UTF-8 bytes of the prompt.
+    assertThat(rows).extracting(x -> x.getString(0) + "|" + x.getInt(1) + "|" + x.getString(2))
+        .containsExactly(
+            "We see the old city.|" + (1 + withOther.getBytes(java.nio.charset.StandardCharsets.UTF_8).length) + "|greedy:max4:1shot",
+            "The house.|" + (1 + withFirst.getBytes(java.nio.charset.StandardCharsets.UTF_8).length) + "|greedy:max4:1shot");
+
+    // Too few examples of a direction in the shot split: fails before translating.
+    assertThatThrownBy(() -> job(warehouse, "shots-2").option(TranslateTestSetJob.ROUTING, "none")
+            .option(TranslateTestSetJob.DIRECTIONS, "fr-en").option(TranslateTestSetJob.SHOTS, "2")
+            .option(TranslateTestSetJob.SHOT_SPLIT, "sample:devtest").execute())
+        .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
+        .hasMessage("Option inference.shots = 2 needs 3 rows of fr-en in table parallel_sentences for dataset 'sample'"
+            + " split 'devtest' (inference.shot-split); found 2");
   }
 
   @Test

@@ -59,8 +59,18 @@ public final class BatchTranslator {
    * @param targetName English name of the target language
    * @param text the source segment
    * @param adapterId adapter to apply, or null for the base model
+   * @param shots few-shot examples put in the prompt (empty: ALMA's zero-shot prompt)
    */
-  public record Input(String sourceName, String targetName, String text, String adapterId) {}
+  public record Input(String sourceName, String targetName, String text, String adapterId, List<PromptFormat.Shot> shots) {
+    public Input {
+      shots = List.copyOf(shots);
+    }
+
+    /** A zero-shot input. */
+    public Input(String sourceName, String targetName, String text, String adapterId) {
+      this(sourceName, targetName, text, adapterId, List.of());
+    }
+  }
 
   /**
    * One translated segment.
@@ -79,7 +89,7 @@ public final class BatchTranslator {
     long[][] prompts = new long[n][];
     for (int i = 0; i < n; i++) {
       Input in = inputs.get(i);
-      prompts[i] = lm.encode(format.prompt(in.sourceName(), in.targetName(), in.text()));
+      prompts[i] = lm.encode(format.prompt(in.sourceName(), in.targetName(), in.text(), in.shots()));
     }
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {

@@ -101,6 +101,43 @@ public final class CausalLm implements AutoCloseable {
     return tokenizer.decode(ids, true);
   }
 
+  /**
+   * Loads a package and warms it up: what the executors' {@link ModelCache} loads. The first
+   * forward passes of a fresh ORT session (and of the JIT-cold decode loop) cost about 6 times
+   * the CPU of later ones (PERFORMANCE.md); paying that once at load keeps it out of the first
+   * tasks' batches.
+   */
+  public static CausalLm loadWarm(ModelSpec spec) {
+    CausalLm lm = load(spec);
+    try {
+      lm.warmUp();
+    } catch (RuntimeException e) {
+      lm.close();
+      throw e;
+    }
+    return lm;
+  }
+
+  /**
+   * A few greedy steps on dummy batches (1 and 8 rows) of a short and a long prompt, output
+   * discarded: the long one grows ORT's memory arena to about a real batch's size, which a short
+   * one alone does not (each later growth is again a slow first pass).
+   */
+  public void warmUp() {
+    String sentence = "Guten Morgen, wir sehen die alte Stadt am Fluss. ";
+    GenerationSettings greedy = generationDefaults().withNumBeams(1).withMaxNewTokens(WARM_UP_TOKENS);
+    try (Session session = newSession()) {
+      for (String text : new String[] {sentence, sentence.repeat(6)}) {
+        long[] prompt = encode("Translate this from German to English:\nGerman: " + text.strip() + "\nEnglish:");
+        for (int rows : new int[] {1, 8}) {
+          Generator.generate(session, java.util.Collections.nCopies(rows, prompt), LoraBatch.none(manifest(), rows), greedy);
+        }
+      }
+    }
+  }
+
+  private static final int WARM_UP_TOKENS = 16;
+
   /** A per-task session; close it when the task ends. */
   public Session newSession() {
     return new Session(model.newPredictor(new NoopTranslator()));

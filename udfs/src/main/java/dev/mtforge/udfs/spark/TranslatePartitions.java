@@ -11,8 +11,11 @@ import dev.mtforge.udfs.inference.PeftLoraLoader;
 import dev.mtforge.udfs.inference.PromptFormat;
 import dev.mtforge.udfs.langid.LanguageCheck;
 import dev.mtforge.udfs.langid.LanguageIdentifier;
+import dev.mtforge.udfs.tensor.safetensors.HadoopTensorFiles;
 import dev.mtforge.udfs.tensor.safetensors.TensorFiles;
 import java.io.Serializable;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -72,14 +75,30 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
 
   private final Settings settings;
   private final LongAccumulator paddedPromptTokens;
+  private final LongAccumulator decodeCpuNanos;
+  private SerializableHadoopConf hadoopConf;
 
   /**
    * @param settings what to run (serialized to tasks)
    * @param paddedPromptTokens receives prompt positions fed including padding (for padding waste)
+   * @param decodeCpuNanos receives the task threads' CPU time spent translating (with one ORT
+   *     thread per task, the forward passes run on the task thread): per-core throughput that a
+   *     machine shared with other work does not distort; null to skip
    */
-  public TranslatePartitions(Settings settings, LongAccumulator paddedPromptTokens) {
+  public TranslatePartitions(Settings settings, LongAccumulator paddedPromptTokens, LongAccumulator decodeCpuNanos) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.paddedPromptTokens = paddedPromptTokens;
+    this.decodeCpuNanos = decodeCpuNanos;
+  }
+
+  /**
+   * The Hadoop configuration for a model package or adapters on {@code s3a://} (or any Hadoop file
+   * system): the package is copied once per executor ({@link ModelPackageCopies}), adapters are
+   * read in place with {@link HadoopTensorFiles}.
+   */
+  public TranslatePartitions withHadoopConf(SerializableHadoopConf conf) {
+    this.hadoopConf = conf;
+    return this;
   }
 
   /**
@@ -94,6 +113,9 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
    * @param strategy routing name for the {@code strategy} column
    * @param languages the run's languages: prompt names, and the set language identification
    *     chooses among (lingua, script check for what lingua lacks)
+   * @param shots few-shot examples per segment (0: zero-shot)
+   * @param shotPool per direction ({@code de-en}), candidate examples in a fixed order: a segment
+   *     gets the first {@code shots} whose source is not its own
    */
   public record Settings(
       ModelSpec model,
@@ -103,17 +125,57 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
       int windowSize,
       String systemId,
       String strategy,
-      List<Language> languages)
-      implements Serializable {}
+      List<Language> languages,
+      int shots,
+      Map<String, List<PromptFormat.Shot>> shotPool)
+      implements Serializable {
+
+    public Settings {
+      languages = List.copyOf(languages);
+      shotPool = Map.copyOf(shotPool);
+    }
+
+    /** Zero-shot settings. */
+    public Settings(ModelSpec model, GenerationSettings generation, PromptFormat format, int batchSize, int windowSize,
+        String systemId, String strategy, List<Language> languages) {
+      this(model, generation, format, batchSize, windowSize, systemId, strategy, languages, 0, Map.of());
+    }
+
+    /** The examples for a segment: never the segment itself, fewer only if the pool is short. */
+    List<PromptFormat.Shot> shotsFor(String direction, String source) {
+      if (shots == 0) {
+        return List.of();
+      }
+      List<PromptFormat.Shot> out = new ArrayList<>(shots);
+      for (PromptFormat.Shot shot : shotPool.getOrDefault(direction, List.of())) {
+        if (out.size() == shots) {
+          break;
+        }
+        if (!shot.source().equals(source)) {
+          out.add(shot);
+        }
+      }
+      if (out.size() < shots) {
+        throw new IllegalStateException(
+            "Only " + out.size() + " few-shot examples for " + direction + " segment '" + source + "'; expected " + shots);
+      }
+      return out;
+    }
+  }
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     if (!rows.hasNext()) {
       return rows;
     }
-    ModelSpec spec = settings.model().withDevice(taskDevice(settings.model().device()));
-    ModelCache.Lease<CausalLm> lease = ModelCache.shared().acquire(spec, CausalLm::load);
+    ModelSpec remote = settings.model();
+    String local = ModelPackageCopies.localize(remote.uri(), hadoopConf(remote.uri()), ModelPackageCopies.defaultRoot()).toString();
+    ModelSpec spec = new ModelSpec(remote.kind(), local, taskDevice(remote.device()), remote.intraOpThreads());
+    ModelCache.Lease<CausalLm> lease = ModelCache.shared().acquire(spec, CausalLm::loadWarm);
     CausalLm lm = lease.get();
+    // Lingua loads its models on the first detection (once per JVM); done before any batch, not
+    // while the other tasks decode.
+    LanguageIdentifier.shared(settings.languages()).detect("warm up the language models");
     CausalLm.Session session = lm.newSession();
     Runnable release = () -> {
       session.close();
@@ -168,13 +230,20 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
       if (adapterId != null) {
         paths.put(adapterId, row.getString(9));
       }
-      inputs.add(new BatchTranslator.Input(name(row.getString(2)), name(row.getString(3)), row.getString(7), adapterId));
+      String direction = row.getString(2) + "-" + row.getString(3);
+      inputs.add(new BatchTranslator.Input(name(row.getString(2)), name(row.getString(3)), row.getString(7), adapterId,
+          settings.shotsFor(direction, row.getString(7))));
     }
     BatchTranslator translator =
         new BatchTranslator(lm, session, settings.format(), settings.generation(), settings.batchSize(),
             id -> AdapterCache.shared().get(lm.manifest().name() + "|" + paths.get(id),
-                () -> PeftLoraLoader.load(lm.manifest(), TensorFiles.local(), id, paths.get(id))));
+                () -> PeftLoraLoader.load(lm.manifest(), tensorFiles(paths.get(id)), id, paths.get(id))));
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpu0 = threads.getCurrentThreadCpuTime();
     List<BatchTranslator.Output> outputs = translator.translate(inputs);
+    if (decodeCpuNanos != null && cpu0 >= 0) {
+      decodeCpuNanos.add(threads.getCurrentThreadCpuTime() - cpu0);
+    }
     if (paddedPromptTokens != null) {
       paddedPromptTokens.add(translator.paddedPromptTokens());
     }
@@ -193,10 +262,24 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
               in.getString(4), in.isNullAt(5) ? null : in.getString(5), in.getInt(6), in.getString(7),
               o.hypothesis(), o.rawOutput(), settings.strategy(), in.isNullAt(8) ? null : in.getString(8),
               in.isNullAt(10) ? null : in.getInt(10), lm.manifest().name(), settings.generation().describe()
-                  + (settings.format().chat() ? ":chat" : ""),
+                  + (settings.format().chat() ? ":chat" : "") + (settings.shots() > 0 ? ":" + settings.shots() + "shot" : ""),
               o.promptTokens(), o.outputTokens(), o.latencyMs(), detected,
               check == null ? null : !check.ok()));
     }
+  }
+
+  private org.apache.hadoop.conf.Configuration hadoopConf(String uri) {
+    if (hadoopConf == null) {
+      if (ModelPackageCopies.isRemote(uri)) {
+        throw new IllegalStateException("No Hadoop configuration to read " + uri + " (TranslatePartitions.withHadoopConf)");
+      }
+      return null;
+    }
+    return hadoopConf.get();
+  }
+
+  private TensorFiles tensorFiles(String adapterDir) {
+    return ModelPackageCopies.isRemote(adapterDir) ? new HadoopTensorFiles(hadoopConf(adapterDir)) : TensorFiles.local();
   }
 
   private String name(String code) {

@@ -27,6 +27,21 @@ class InferencePiecesTest {
   }
 
   @Test
+  void fewShotPromptPutsTheExamplesBetweenInstructionAndSegment() {
+    List<PromptFormat.Shot> shots =
+        List.of(new PromptFormat.Shot("Das Haus.", "The house."), new PromptFormat.Shot("Neu.", "New."));
+    assertThat(PromptFormat.ALMA.prompt("German", "English", "Hallo Welt.", shots))
+        .isEqualTo("Translate this from German to English:\nGerman: Das Haus.\nEnglish: The house.\n"
+            + "German: Neu.\nEnglish: New.\nGerman: Hallo Welt.\nEnglish:");
+    assertThat(PromptFormat.ALMA_CHAT.prompt("German", "English", "Hallo.", shots.subList(0, 1)))
+        .isEqualTo("[INST] Translate this from German to English:\nGerman: Das Haus.\nEnglish: The house.\n"
+            + "German: Hallo.\nEnglish: [/INST]");
+    // Zero shots: exactly the zero-shot prompt, so golden.json's prompts and tokens still hold.
+    assertThat(PromptFormat.ALMA.prompt("German", "English", "Hallo Welt.", List.of()))
+        .isEqualTo(PromptFormat.ALMA.prompt("German", "English", "Hallo Welt."));
+  }
+
+  @Test
   void hypothesisIsTheFirstNonEmptyLine() {
     assertThat(PromptFormat.firstLine(" Hello world.\nGerman: more")).isEqualTo("Hello world.");
     assertThat(PromptFormat.firstLine("\n  \n Second.\nThird")).isEqualTo("Second.");
@@ -60,12 +75,12 @@ class InferencePiecesTest {
   @Test
   void packageErrorsNameTheMissingFile(@TempDir Path dir) throws IOException {
     assertThatThrownBy(() -> ModelPackage.open(dir))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
         .hasMessage("Not a model package: " + dir + " has no mtforge-model.json"
             + " (write packages with deploy/export/export_hf_llama.py)");
     Files.copy(TinyModel.dir().resolve("mtforge-model.json"), dir.resolve("mtforge-model.json"));
     assertThatThrownBy(() -> ModelPackage.open(dir))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
         .hasMessage("Model package " + dir + ": file 'model.onnx' named in mtforge-model.json is missing");
     Files.writeString(dir.resolve("mtforge-model.json"), "{\"format\": \"onnx-genai\"}");
     assertThatThrownBy(() -> ModelPackage.open(dir))
@@ -108,7 +123,7 @@ class InferencePiecesTest {
         new dev.mtforge.udfs.spark.TranslatePartitions(
             new dev.mtforge.udfs.spark.TranslatePartitions.Settings(spec, gen, PromptFormat.ALMA, 4, 64, "sys", "dat",
                 java.util.List.of()),
-            null);
+            null, null);
     Object copy = javaRoundTrip(fn);
     assertThat(copy).isInstanceOf(dev.mtforge.udfs.spark.TranslatePartitions.class);
     assertThatThrownBy(() -> spec.withDevice("tpu"))
