@@ -43,7 +43,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--confidence", negatable = true, defaultValue = EvaluateTranslationsJob.CONFIDENCE_DEFAULT,
       fallbackValue = "true",
-      description = "Bootstrap 95% confidence intervals for pair scores, as sacrebleu -ci (default: on; --no-confidence skips them).")
+      description = "Bootstrap 95%% confidence intervals for pair scores, as sacrebleu -ci (default: on; --no-confidence skips them).")
   boolean confidence;
 
   @Option(names = "--confidence-n", paramLabel = "<n>", defaultValue = EvaluateTranslationsJob.CONFIDENCE_N_DEFAULT,

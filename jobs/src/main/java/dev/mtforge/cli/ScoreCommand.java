@@ -140,7 +140,7 @@ public final class ScoreCommand implements Callable<Integer> {
       description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
   int pairedBsN;
 
-  @Option(names = {"-ci", "--confidence"}, description = "Report a 95% confidence interval from bootstrap resampling (one system).")
+  @Option(names = {"-ci", "--confidence"}, description = "Report a 95%% confidence interval from bootstrap resampling (one system).")
   boolean confidence;
 
   @Option(names = {"-cin", "--confidence-n"}, paramLabel = "<n>", defaultValue = "1000",
