@@ -100,6 +100,19 @@ class ScoreCommandTest {
   }
 
   @Test
+  void aRealReplacementCharacterIsValidButAnEncodedSurrogateIsNot(@TempDir Path dir) throws IOException {
+    Path ref = Files.writeString(dir.resolve("ref.txt"), "a \uFFFD\nb\n");
+    Path hyp = Files.writeString(dir.resolve("hyp.txt"), "a \uFFFD\nb\n");
+    Run ok = run(ref.toString(), "-i", hyp.toString(), "-m", "chrf", "-b");
+    assertThat(ok.exitCode()).isZero();
+    assertThat(ok.out()).isEqualTo("100.0\n");
+    Path bad = Files.write(dir.resolve("bad.txt"), new byte[] {'a', '\n', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '\n'});
+    Run r = run(ref.toString(), "-i", bad.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).isEqualTo("mtforge score: " + bad + ":2: not valid UTF-8\n");
+  }
+
+  @Test
   void usageErrorsExitWith2() {
     Run unknown = run("src/test/resources/cli/ref.a.txt", "-i", "src/test/resources/cli/sys1.txt", "-m", "meteor");
     assertThat(unknown.exitCode()).isEqualTo(2);
