@@ -2,10 +2,12 @@
 
 Run from the jobs module directory, so that file names in the output match the test's:
 
-    cd jobs && PYTHONPATH=/tmp/sb:/tmp/sb/stubs python3 src/test/python/make_cli_fixtures.py
+    cd jobs && PYTHONPATH=/tmp/sb:/tmp/sb/tab:/tmp/sb/stubs python3 src/test/python/make_cli_fixtures.py
 
 (/tmp/sb holds sacreBLEU v2.6.0 from its git tag with stub modules; see
-udfs/src/test/python/make_parity_fixtures.py.) Inputs are our own sentences.
+udfs/src/test/python/make_parity_fixtures.py. /tmp/sb/tab holds the real tabulate 0.9.0 from
+its git tag, `git archive v0.9.0 tabulate` of github.com/astanin/python-tabulate, so that the
+multi-system tables are tabulate's; wcwidth 0.7.0 is installed.) Inputs are our own sentences.
 """
 import json
 import os
@@ -63,6 +65,17 @@ CASES = [
     [ref_a, "-i", crlf, "-m", "bleu", "chrf", "-f", "text"],
     [r_ref, "-i", r_base, r_near, "-m", "bleu", "--paired-bs"],
     [r_ref, "-i", r_base, r_near, "-m", "bleu", "chrf", "ter", "--paired-ar", "--paired-ar-n", "2000"],
+    # multi-system tables (tabulate's fancy_grid) and confidence intervals (-ci)
+    [ref_a, "-i", sys1, sys2, "-m", "bleu", "chrf", "ter", "-f", "text"],
+    [ref_a, "-i", sys1, sys2, "-m", "bleu", "chrf"],
+    [ref_a, "-i", sys1, sys2, "-m", "bleu", "-f", "text", "-w", "3"],
+    [r_ref, "-i", r_base, r_near, "-m", "bleu", "chrf", "ter", "--paired-bs", "-f", "text"],
+    [r_ref, "-i", r_base, r_near, "-m", "bleu", "--paired-ar", "--paired-ar-n", "500", "-f", "text", "-w", "2"],
+    [r_ref, "-i", r_base, "-m", "bleu", "chrf", "ter", "-ci", "-f", "text"],
+    [r_ref, "-i", r_base, "-m", "bleu", "chrf", "-ci"],
+    [r_ref, "-i", r_near, "-m", "chrf", "--chrf-word-order", "2", "-ci", "--confidence-n", "200", "-f", "text", "-w", "3"],
+    [r_ref, "-i", r_base, "-m", "ter", "-ci", "-b", "-f", "text"],
+    [ref_a, ref_b, "-i", sys1, "-m", "bleu", "-ci", "-f", "text", "--short"],
 ]
 
 rows = []

@@ -41,6 +41,19 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--systems", paramLabel = "<ids>", description = "Comma-separated system ids (default: all).")
   String systems;
 
+  @Option(names = "--confidence", negatable = true, defaultValue = EvaluateTranslationsJob.CONFIDENCE_DEFAULT,
+      fallbackValue = "true",
+      description = "Bootstrap 95%% confidence intervals for pair scores, as sacrebleu -ci (default: on; --no-confidence skips them).")
+  boolean confidence;
+
+  @Option(names = "--confidence-n", paramLabel = "<n>", defaultValue = EvaluateTranslationsJob.CONFIDENCE_N_DEFAULT,
+      description = "Bootstrap resamples per pair and metric (default: ${DEFAULT-VALUE}).")
+  int confidenceN;
+
+  @Option(names = "--seed", paramLabel = "<n>", defaultValue = EvaluateTranslationsJob.SEED_DEFAULT,
+      description = "Seed of the resampling, as sacreBLEU's SACREBLEU_SEED (default: ${DEFAULT-VALUE}).")
+  long seed;
+
   @Option(names = "--partitions", paramLabel = "<n>", defaultValue = EvaluateTranslationsJob.PARTITIONS_DEFAULT,
       description = "Partitions to score in; 0 keeps the input's (default: ${DEFAULT-VALUE}).")
   int partitions;
@@ -58,7 +71,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             .option(EvaluateTranslationsJob.METRICS, metrics)
             .option(EvaluateTranslationsJob.TOKENIZER, tokenizer)
             .option(EvaluateTranslationsJob.LOWERCASE, Boolean.toString(lowercase))
-            .option(EvaluateTranslationsJob.PARTITIONS, Integer.toString(partitions));
+            .option(EvaluateTranslationsJob.PARTITIONS, Integer.toString(partitions))
+            .option(EvaluateTranslationsJob.CONFIDENCE, Boolean.toString(confidence))
+            .option(EvaluateTranslationsJob.CONFIDENCE_N, Integer.toString(confidenceN))
+            .option(EvaluateTranslationsJob.SEED, Long.toString(seed));
     if (spmModel != null) {
       job.option(EvaluateTranslationsJob.SPM_MODEL, spmModel);
     }

@@ -55,7 +55,19 @@ public final class MtforgeCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(run(new MtforgeCli(), args));
+    System.exit(execute(args));
+  }
+
+  /** Runs a full {@code mtforge} command line and returns its exit code. */
+  static int execute(String... args) {
+    if (args.length > 0 && args[0].equals("score")) {
+      // score must start fast: building the whole tree would load Spark and log4j2 classes for
+      // the other subcommands' options, over a second of CPU before the first line is read
+      CommandLine score = commandLine(new ScoreCommand());
+      score.setCommandName("mtforge score");
+      return score.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
+    return run(new MtforgeCli(), args);
   }
 
   /** Runs a command (the tree or one subcommand as its own main class) and returns its exit code. */

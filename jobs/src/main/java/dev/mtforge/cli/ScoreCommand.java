@@ -2,11 +2,13 @@ package dev.mtforge.cli;
 
 import dev.mtforge.schemas.InvalidInputException;
 import dev.mtforge.udfs.metrics.Bleu;
+import dev.mtforge.udfs.metrics.BootstrapConfidence;
 import dev.mtforge.udfs.metrics.Chrf;
 import dev.mtforge.udfs.metrics.Metric;
 import dev.mtforge.udfs.metrics.PairedTest;
 import dev.mtforge.udfs.metrics.PythonFormat;
 import dev.mtforge.udfs.metrics.Score;
+import dev.mtforge.udfs.metrics.Signature;
 import dev.mtforge.udfs.metrics.Ter;
 import dev.mtforge.udfs.metrics.TextFiles;
 import dev.mtforge.udfs.tokenize.PythonText;
@@ -138,8 +140,15 @@ public final class ScoreCommand implements Callable<Integer> {
       description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
   int pairedBsN;
 
+  @Option(names = {"-ci", "--confidence"}, description = "Report a 95%% confidence interval from bootstrap resampling (one system).")
+  boolean confidence;
+
+  @Option(names = {"-cin", "--confidence-n"}, paramLabel = "<n>", defaultValue = "1000",
+      description = "Bootstrap resamples for --confidence (default: ${DEFAULT-VALUE}).")
+  int confidenceN;
+
   @Option(names = "--seed", paramLabel = "<n>",
-      description = "Seed of the paired tests (default: $SACREBLEU_SEED, else 12345, as sacreBLEU).")
+      description = "Seed of the bootstrap and paired tests (default: $SACREBLEU_SEED, else 12345, as sacreBLEU).")
   Long seed;
 
   @Option(names = {"-w", "--width"}, paramLabel = "<n>", defaultValue = "1",
@@ -158,6 +167,10 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Option(names = {"-q", "--quiet"}, description = "Accepted for compatibility (mtforge prints no progress).")
   boolean quiet;
+
+  @Option(names = {"-nc", "--no-color"},
+      description = "Accepted for compatibility: mtforge never colours, as sacreBLEU writing to a pipe or file.")
+  boolean noColor;
 
   public static void main(String[] args) {
     System.exit(MtforgeCli.run(new ScoreCommand(), args));
@@ -183,7 +196,7 @@ public final class ScoreCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--num-refs splits one tab-separated reference file; got " + refs.size() + " files");
     }
 
-    if (inputs.size() == 1 && !sentenceLevel && !paired && numRefs == 1) {
+    if (inputs.size() == 1 && !sentenceLevel && !paired && numRefs == 1 && !confidence) {
       return streamSingleSystem(fmt);
     }
     List<List<String>> refStreams = readReferences();
@@ -203,11 +216,15 @@ public final class ScoreCommand implements Callable<Integer> {
     if (sentenceLevel && systems.size() > 1) {
       throw new ParameterException(spec.commandLine(), "Only one system can be evaluated in sentence-level mode.");
     }
-    if (sentenceLevel && paired) {
+    if (sentenceLevel && (paired || confidence)) {
       throw new ParameterException(spec.commandLine(), "Statistical tests are unavailable in sentence-level mode.");
     }
     if (paired && systems.size() == 1) {
       throw new ParameterException(spec.commandLine(), "Paired tests require multiple input systems given to --input (-i).");
+    }
+    if (systems.size() > 1 && confidence) {
+      // sacreBLEU 2.6 refuses too; --paired-bs reports each system's mean and interval
+      throw new ParameterException(spec.commandLine(), "Use paired tests (--paired) for multiple systems.");
     }
     for (int s = 0; s < systems.size(); s++) {
       for (int r = 0; r < refStreams.size(); r++) {
@@ -243,12 +260,29 @@ public final class ScoreCommand implements Callable<Integer> {
 
     if (systems.size() == 1) {
       List<String> results = new ArrayList<>();
+      BootstrapConfidence bootstrap = confidence ? BootstrapConfidence.of(confidenceN, effectiveSeed()) : null;
       for (Metric metric : new TreeMap<>(byKey).values()) {
-        Score score = metric.score(corpusStats(metric, systems.get(0), segmentRefs));
-        if (fmt.equals("json")) {
-          results.add(scoreOnly ? score.formatScoreOnly(width) : score.formatJson(width, metric.signature(refCount).format()));
+        Score score;
+        Signature sig;
+        if (bootstrap == null) {
+          score = metric.score(corpusStats(metric, systems.get(0), segmentRefs));
+          sig = metric.signature(refCount);
         } else {
-          results.add(scoreOnly ? score.formatScoreOnly(width) : score.formatText(width, signature(metric, refCount)));
+          List<long[]> stats = segmentStats(metric, systems.get(0), segmentRefs);
+          score = metric.score(Metric.sum(stats, metric.statsSize()));
+          if (confidenceN > 1) {
+            // sacreBLEU resamples only for n > 1, and prints the interval only when its mean > 0
+            BootstrapConfidence.Interval ci = bootstrap.estimate(metric, stats);
+            score = score.withConfidence(ci.mean(), ci.halfWidth());
+            sig = bootstrap.signature(metric, refCount);
+          } else {
+            sig = metric.signature(refCount);
+          }
+        }
+        if (fmt.equals("json")) {
+          results.add(scoreOnly ? score.formatScoreOnly(width) : score.formatJson(width, sig.format()));
+        } else {
+          results.add(scoreOnly ? score.formatScoreOnly(width) : score.formatText(width, shortSignature ? sig.formatShort() : sig.format()));
         }
       }
       printSingle(out, results, fmt);
@@ -257,7 +291,7 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     if (!paired) {
-      printSystemsTable(out, names, systems, segmentRefs, byKey, refCount);
+      printSystemsTable(out, names, systems, segmentRefs, byKey, refCount, fmt);
     } else {
       printPaired(out, names, systems, segmentRefs, byKey, refCount, fmt);
     }
@@ -504,7 +538,7 @@ public final class ScoreCommand implements Callable<Integer> {
   }
 
   private void printSystemsTable(PrintWriter out, List<String> names, List<List<String>> systems,
-      List<List<String>> refs, Map<String, Metric> byKey, int refCount) {
+      List<List<String>> refs, Map<String, Metric> byKey, int refCount, String fmt) {
     Map<String, Metric> sorted = new TreeMap<>(byKey);
     List<String> header = new ArrayList<>(List.of("System"));
     List<List<String>> rows = new ArrayList<>();
@@ -518,14 +552,27 @@ public final class ScoreCommand implements Callable<Integer> {
       }
       rows.add(row);
     }
-    printTable(out, header, rows);
+    if (fmt.equals("json")) {
+      // sacreBLEU: json.dumps([{"system": name, <metric>: "<score>"}], indent=4)
+      StringBuilder json = new StringBuilder("[\n");
+      for (int s = 0; s < rows.size(); s++) {
+        json.append("    {\n        \"system\": ").append(quote(names.get(s)));
+        for (int c = 1; c < header.size(); c++) {
+          json.append(",\n        ").append(quote(header.get(c))).append(": ").append(quote(rows.get(s).get(c)));
+        }
+        json.append("\n    }").append(s + 1 < rows.size() ? ",\n" : "\n");
+      }
+      out.println(json.append("]"));
+      return;
+    }
+    out.print(FancyGrid.render(header, rows));
     out.println();
     printSignatures(out, sorted.values(), m -> signature(m, refCount));
   }
 
   private void printPaired(PrintWriter out, List<String> names, List<List<String>> systems,
       List<List<String>> refs, Map<String, Metric> byKey, int refCount, String fmt) {
-    long effectiveSeed = seed != null ? seed : Long.parseLong(System.getenv().getOrDefault("SACREBLEU_SEED", "12345"));
+    long effectiveSeed = effectiveSeed();
     PairedTest test = pairedBs ? PairedTest.bootstrap(pairedBsN, effectiveSeed) : PairedTest.approximateRandomization(pairedArN, effectiveSeed);
     Map<String, List<PairedTest.Result>> results = new LinkedHashMap<>();
     Map<String, Metric> metricsByName = new LinkedHashMap<>();
@@ -571,13 +618,14 @@ public final class ScoreCommand implements Callable<Integer> {
           cell += " (" + PythonFormat.fixed(r.mean(), width) + " ± " + PythonFormat.fixed(r.ci(), width) + ")";
         }
         if (r.pValue() != null) {
-          cell += " (p = " + PythonFormat.fixed(r.pValue(), 4) + ")" + (r.pValue() > 0.05 ? "" : "*");
+          // sacreBLEU's fancy_grid puts the p-value on a second line of the cell
+          cell += "\n(p = " + PythonFormat.fixed(r.pValue(), 4) + ")" + (r.pValue() > 0.05 ? "" : "*");
         }
         row.add(cell);
       }
       rows.add(row);
     }
-    printTable(out, header, rows);
+    out.print(FancyGrid.render(header, rows));
     out.println();
     String msg = pairedBs
         ? "Paired bootstrap resampling test with " + pairedBsN + " resampling trials"
@@ -589,9 +637,17 @@ public final class ScoreCommand implements Callable<Integer> {
         : "   Actual system score is provided for each metric.");
     out.println();
     out.println(" - Null hypothesis: the system and the baseline translations are essentially");
-    out.println("   generated by the same underlying process. The p-value is roughly the probability of");
-    out.println("   the absolute score difference (delta) or higher occurring due to chance.");
-    out.println(" - p-values < 0.05 are marked with \"*\": the system is significantly \"different\" from the baseline.");
+    out.println("   generated by the same underlying process. For a given system and the baseline,");
+    out.println("   the p-value is roughly the probability of the absolute score difference (delta)");
+    out.println("   or higher occurring due to chance, under the assumption that the null hypothesis is correct.");
+    out.println();
+    out.println(" - Assuming a significance threshold of 0.05, the null hypothesis can be rejected");
+    out.println("   for p-values < 0.05 (marked with \"*\"). This means that the delta is unlikely to be attributed");
+    out.println("   to chance, hence the system is significantly \"different\" than the baseline.");
+    out.println("   Otherwise, the p-values are highlighted in red.");
+    out.println();
+    out.println(" - NOTE: Significance does not tell whether a system is \"better\" than the baseline but rather");
+    out.println("   emphasizes the \"difference\" of the systems in terms of the replicability of the delta.");
     out.println();
     printSignatures(out, metricsByName.values(), m -> {
       var sig = test.signature(m, refCount);
@@ -608,40 +664,25 @@ public final class ScoreCommand implements Callable<Integer> {
     }
   }
 
-  /** A plain table, columns right-aligned like sacreBLEU's (its fancy_grid needs tabulate). */
-  private static void printTable(PrintWriter out, List<String> header, List<List<String>> rows) {
-    int[] widths = new int[header.size()];
-    for (int c = 0; c < widths.length; c++) {
-      widths[c] = PythonText.length(header.get(c));
-      for (List<String> row : rows) {
-        widths[c] = Math.max(widths[c], PythonText.length(row.get(c)));
-      }
-    }
-    List<List<String>> all = new ArrayList<>();
-    all.add(header);
-    all.addAll(rows);
-    for (int r = 0; r < all.size(); r++) {
-      StringBuilder line = new StringBuilder();
-      for (int c = 0; c < widths.length; c++) {
-        String cell = all.get(r).get(c);
-        line.append(c == 0 ? "" : " | ").append(" ".repeat(widths[c] - PythonText.length(cell))).append(cell);
-      }
-      out.println(line);
-      if (r == 0) {
-        StringBuilder rule = new StringBuilder();
-        for (int c = 0; c < widths.length; c++) {
-          rule.append(c == 0 ? "" : "-+-").append("-".repeat(widths[c]));
-        }
-        out.println(rule);
-      }
-    }
+  /** {@code --seed}, else {@code $SACREBLEU_SEED}, else sacreBLEU's 12345. */
+  private long effectiveSeed() {
+    return seed != null ? seed : Long.parseLong(System.getenv().getOrDefault("SACREBLEU_SEED", "12345"));
   }
 
   private static String num(Double v) {
     return v == null ? "null" : PythonFormat.repr(v);
   }
 
+  /** A JSON string as Python's {@code json.dumps} writes it (ensure_ascii: non-ASCII as \\uXXXX). */
   private static String quote(String s) {
-    return "\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s)).toCharArray()) {
+      if (c > 0x7e) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
   }
 }

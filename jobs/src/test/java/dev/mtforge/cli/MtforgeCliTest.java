@@ -49,6 +49,20 @@ class MtforgeCliTest {
   }
 
   @Test
+  void scoreRunsWithoutBuildingTheCommandTree() {
+    java.io.PrintStream saved = System.out;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try {
+      System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(MtforgeCli.execute("score", "--help")).isZero();
+      assertThat(MtforgeCli.execute("score", "--no-such-flag")).isEqualTo(2);
+    } finally {
+      System.setOut(saved);
+    }
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).startsWith("Usage: mtforge score ");
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     Run run = run("sql", "--formt", "json", "SELECT 1");
     assertThat(run.code()).isEqualTo(2);

@@ -68,17 +68,15 @@ class ScoreCommandTest {
   }
 
   @Test
-  void pairedTextReportShowsPValuesAndSignatures() {
+  void confidenceForSeveralSystemsIsRefusedAsSacrebleuDoes() {
     Run r =
         run("src/test/resources/cli/random.ref.txt", "-i", "src/test/resources/cli/random.base.txt",
-            "src/test/resources/cli/random.near.txt", "-m", "bleu", "--paired-bs", "-f", "text");
-    assertThat(r.exitCode()).isZero();
-    // the numbers are sacreBLEU's (see the --paired-bs JSON case); the table layout is ours
-    assertThat(r.out())
-        .contains("Baseline: src/test/resources/cli/random.base.txt |               58.4 (58.2 ± 3.6)\n")
-        .contains("src/test/resources/cli/random.near.txt | 56.5 (56.4 ± 3.8) (p = 0.0290)*\n")
-        .contains("Paired bootstrap resampling test with 1000 resampling trials")
-        .contains(" - BLEU       nrefs:1|bs:1000|seed:12345|case:mixed|eff:no|tok:13a|smooth:exp|version:" + Signature.VERSION);
+            "src/test/resources/cli/random.near.txt", "-m", "bleu", "-ci", "-f", "text");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("Use paired tests (--paired) for multiple systems.");
+    Run sentence = run("src/test/resources/cli/random.ref.txt", "-i", "src/test/resources/cli/random.base.txt", "-sl", "-ci");
+    assertThat(sentence.exitCode()).isEqualTo(2);
+    assertThat(sentence.err()).contains("Statistical tests are unavailable in sentence-level mode.");
   }
 
   @Test
@@ -99,6 +97,19 @@ class ScoreCommandTest {
     Run r = run(ref.toString(), "-i", hyp.toString());
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.err()).isEqualTo("mtforge score: " + hyp + ":2: not valid UTF-8\n");
+  }
+
+  @Test
+  void aRealReplacementCharacterIsValidButAnEncodedSurrogateIsNot(@TempDir Path dir) throws IOException {
+    Path ref = Files.writeString(dir.resolve("ref.txt"), "a \uFFFD\nb\n");
+    Path hyp = Files.writeString(dir.resolve("hyp.txt"), "a \uFFFD\nb\n");
+    Run ok = run(ref.toString(), "-i", hyp.toString(), "-m", "chrf", "-b");
+    assertThat(ok.exitCode()).isZero();
+    assertThat(ok.out()).isEqualTo("100.0\n");
+    Path bad = Files.write(dir.resolve("bad.txt"), new byte[] {'a', '\n', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '\n'});
+    Run r = run(ref.toString(), "-i", bad.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).isEqualTo("mtforge score: " + bad + ":2: not valid UTF-8\n");
   }
 
   @Test

@@ -8,8 +8,10 @@ import dev.mtforge.schemas.InvalidInputException;
 import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.Tables;
+import dev.mtforge.udfs.metrics.BootstrapConfidence;
 import dev.mtforge.udfs.metrics.Metric;
 import dev.mtforge.udfs.metrics.MetricSpec;
+import dev.mtforge.udfs.spark.PairBootstrap;
 import dev.mtforge.udfs.spark.SegmentScorer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,8 +77,21 @@ public final class EvaluateTranslationsJob {
   public static final String PARTITIONS = "evaluate.partitions";
   public static final String PARTITIONS_DEFAULT = "0";
 
+  /**
+   * Whether pair rows get a bootstrap 95% confidence interval ({@code ci_low}/{@code ci_high}),
+   * as {@code sacrebleu -ci} on the pair's segments in key order. On by default: see DESIGN.md.
+   */
+  public static final String CONFIDENCE = "metrics.confidence";
+  public static final String CONFIDENCE_DEFAULT = "true";
+  /** Bootstrap resamples per pair and metric. */
+  public static final String CONFIDENCE_N = "metrics.confidence-n";
+  public static final String CONFIDENCE_N_DEFAULT = "1000"; // BootstrapConfidence.SAMPLES_DEFAULT, sacreBLEU's
+  /** Seed of NumPy's generator for the resamples (sacreBLEU's SACREBLEU_SEED default). */
+  public static final String SEED = "metrics.seed";
+  public static final String SEED_DEFAULT = "12345";
+
   private static final Set<String> VALID_OPTIONS =
-      Set.of(METRICS, TOKENIZER, LOWERCASE, SPM_MODEL, SYSTEMS, PARTITIONS);
+      Set.of(METRICS, TOKENIZER, LOWERCASE, SPM_MODEL, SYSTEMS, PARTITIONS, CONFIDENCE, CONFIDENCE_N, SEED);
   private static final String[] KEYS = {"system_id", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id"};
   private static final String[] PAIR = {"system_id", "dataset", "split", "src_lang", "tgt_lang", "metric"};
 
@@ -121,8 +136,22 @@ public final class EvaluateTranslationsJob {
     return specs;
   }
 
+  /** The bootstrap to run, or null when confidence intervals are off (validates the options). */
+  BootstrapConfidence bootstrap() {
+    String on = options.getOrDefault(CONFIDENCE, CONFIDENCE_DEFAULT);
+    if (!on.equals("true") && !on.equals("false")) {
+      throw new IllegalArgumentException("Option " + CONFIDENCE + " must be true or false, got '" + on + "'");
+    }
+    int samples = Integer.parseInt(options.getOrDefault(CONFIDENCE_N, CONFIDENCE_N_DEFAULT));
+    long seed = Long.parseLong(options.getOrDefault(SEED, SEED_DEFAULT));
+    BootstrapConfidence b = BootstrapConfidence.of(samples, seed);
+    new dev.mtforge.udfs.metrics.NumpyRandom(seed); // a seed NumPy would refuse fails here
+    return on.equals("true") ? b : null;
+  }
+
   public Result execute() {
     List<MetricSpec> specs = specs();
+    BootstrapConfidence bootstrap = bootstrap();
     int partitions = Integer.parseInt(options.getOrDefault(PARTITIONS, PARTITIONS_DEFAULT));
     var spark = warehouse.spark();
     spark.sparkContext().setJobGroup("mtforge-evaluate", "Score translations: " + specs, false);
@@ -178,7 +207,7 @@ public final class EvaluateTranslationsJob {
           input.mapPartitions(new SegmentScorer(specs), Encoders.row(SegmentScorer.OUTPUT))
               .persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        List<PairScore> pairs = pairScores(scored, specs);
+        List<PairScore> pairs = pairScores(scored, specs, bootstrap);
         List<Row> systemRows = systemRows(pairs, strategies(joined));
         long segments = pairs.stream().mapToLong(PairScore::segments).sum();
         // everything is computed; now write, one MERGE per table
@@ -196,8 +225,22 @@ public final class EvaluateTranslationsJob {
     }
   }
 
-  /** Sums each pair's statistics in Spark and scores the sums on the driver. */
-  private List<PairScore> pairScores(Dataset<Row> scored, List<MetricSpec> specs) {
+  /**
+   * Sums each pair's statistics in Spark and scores the sums on the driver; with a bootstrap, an
+   * executor per pair resamples its segments (in key order) for the confidence interval.
+   */
+  private List<PairScore> pairScores(Dataset<Row> scored, List<MetricSpec> specs, BootstrapConfidence bootstrap) {
+    Map<List<String>, double[]> intervals = new HashMap<>();
+    if (bootstrap != null) {
+      Dataset<Row> bySegments =
+          scored.groupBy(Arrays.stream(PAIR).map(functions::col).toArray(Column[]::new))
+              .agg(functions.collect_list(functions.struct(col("doc_id"), col("seg_id"), col("stats"))).as("segments"));
+      for (Row r : bySegments.map(new PairBootstrap(specs, bootstrap.samples(), bootstrap.seed()),
+              Encoders.row(PairBootstrap.OUTPUT)).collectAsList()) {
+        intervals.put(List.of(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+            r.getString(5)), new double[] {r.getDouble(6), r.getDouble(7)});
+      }
+    }
     Column[] pairCols = Arrays.stream(PAIR).map(functions::col).toArray(Column[]::new);
     Dataset<Row> exploded =
         scored.select(functions.col("system_id"), col("dataset"), col("split"), col("src_lang"),
@@ -229,11 +272,13 @@ public final class EvaluateTranslationsJob {
       Metric metric = byLabel.get(r.getString(r.fieldIndex("metric"))).corpus(tgt);
       int minRefs = r.getInt(r.fieldIndex("min_refs"));
       int maxRefs = r.getInt(r.fieldIndex("max_refs"));
+      double[] ci = intervals.get(List.of(r.getString(0), r.getString(1), r.getString(2), r.getString(3), tgt, r.getString(5)));
       out.add(
           new PairScore(
               r.getString(0), r.getString(1), r.getString(2), r.getString(3), tgt, r.getString(5),
               metric.signature(minRefs == maxRefs ? minRefs : -1).format(),
-              metric.score(totals).score(), r.getLong(r.fieldIndex("segments")), totals));
+              metric.score(totals).score(), r.getLong(r.fieldIndex("segments")), totals,
+              ci == null ? null : ci[0], ci == null ? null : ci[1]));
     }
     return out;
   }
@@ -257,7 +302,7 @@ public final class EvaluateTranslationsJob {
       Integer group = null;
       rows.add(row(p.systemId(), p.dataset(), p.split(), "pair", p.srcLang(), p.tgtLang(), direction,
           group, resource, strategies.get(p.systemId()), p.metric(), p.signature(), p.score(),
-          p.segments(), p.stats()));
+          p.segments(), p.stats(), p.ciLow(), p.ciHigh()));
       List<Object> base = List.of(p.systemId(), p.dataset(), p.split(), p.metric());
       add(scopes, key(base, "direction", direction, null, null), p);
       add(scopes, key(base, "all", null, null, null), p);
@@ -278,7 +323,7 @@ public final class EvaluateTranslationsJob {
       String systemId = (String) k.get(0);
       rows.add(row(systemId, (String) k.get(1), (String) k.get(2), (String) k.get(4), null, null,
           (String) k.get(5), (Integer) k.get(6), (String) k.get(7), strategies.get(systemId),
-          (String) k.get(3), String.join(" + ", sigs), mean, segments, null));
+          (String) k.get(3), String.join(" + ", sigs), mean, segments, null, null, null));
     }
     return rows;
   }
@@ -305,7 +350,7 @@ public final class EvaluateTranslationsJob {
 
   private static Row row(String system, String dataset, String split, String scope, String src,
       String tgt, String direction, Integer group, String resource, String strategy, String metric,
-      String signature, double score, long segments, long[] stats) {
+      String signature, double score, long segments, long[] stats, Double ciLow, Double ciHigh) {
     List<Long> boxed = null;
     if (stats != null) {
       boxed = new ArrayList<>();
@@ -314,7 +359,7 @@ public final class EvaluateTranslationsJob {
       }
     }
     return RowFactory.create(system, dataset, split, scope, src, tgt, direction, group, resource,
-        strategy, metric, signature, score, segments, boxed, null, null);
+        strategy, metric, signature, score, segments, boxed, ciLow, ciHigh);
   }
 
   private static StructType systemScoresSchema() {
@@ -342,9 +387,12 @@ public final class EvaluateTranslationsJob {
    * A corpus score of one system on one language pair of a test set.
    *
    * @param stats the summed sufficient statistics the score was computed from
+   * @param ciLow the bootstrap mean minus half the 95% interval (sacreBLEU's μ − ci), or null
+   * @param ciHigh the bootstrap mean plus half the 95% interval, or null
    */
   public record PairScore(String systemId, String dataset, String split, String srcLang,
-      String tgtLang, String metric, String signature, double score, long segments, long[] stats) {
+      String tgtLang, String metric, String signature, double score, long segments, long[] stats,
+      Double ciLow, Double ciHigh) {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "%s %s/%s %s-%s %s = %.4f (%d segments)", systemId, dataset,

@@ -109,6 +109,17 @@ class EvaluateTranslationsJobTest {
     assertThat(first.get("sysA en-zh BLEU")).isCloseTo(44.0650161328887, within(1e-9)); // tok zh
     assertThat(first.get("sysA en-zh chrF2++")).isCloseTo(31.74912185938798, within(1e-9));
 
+    // sacreBLEU 2.6.0's -ci (1000 resamples, seed 12345) on the same segments in seg_id order:
+    // mean and half-width printed by src/test/python/make_evaluate_ci_fixtures.py
+    Map<String, double[]> ci = pairIntervals(w);
+    assertInterval(ci.get("sysA en-de BLEU"), 61.706741594687486, 9.043455272978083);
+    assertInterval(ci.get("sysA en-de chrF2++"), 76.37614440917969, 3.697864532470703);
+    assertInterval(ci.get("sysA en-de TER"), 29.773536682128906, 8.271039009094238);
+    assertInterval(ci.get("sysB en-de BLEU"), 7.492335118183346, 6.124611754766111);
+    assertInterval(ci.get("sysA en-zh BLEU"), 43.555793038320076, 19.031348570465262);
+    assertThat(spark.sql("SELECT count(*) FROM evaluate_test.system_scores WHERE scope <> 'pair'"
+        + " AND ci_low IS NOT NULL").first().getLong(0)).as("macro averages carry no interval").isZero();
+
     Row sig = spark.sql("SELECT signature, segments, stats FROM evaluate_test.system_scores WHERE scope = 'pair'"
         + " AND system_id = 'sysA' AND tgt_lang = 'zh' AND metric = 'BLEU'").first();
     assertThat(sig.getString(0)).isEqualTo("nrefs:1|case:mixed|eff:no|tok:zh|smooth:exp|version:" + Signature.VERSION);
@@ -125,6 +136,9 @@ class EvaluateTranslationsJobTest {
         .option(EvaluateTranslationsJob.PARTITIONS, "5")
         .execute();
     assertThat(pairScores(w)).isEqualTo(first);
+    Map<String, double[]> again = pairIntervals(w);
+    assertThat(again.keySet()).isEqualTo(ci.keySet());
+    ci.forEach((k, v) -> assertThat(again.get(k)).as(k).containsExactly(v));
     assertThat(spark.sql("SELECT count(*) FROM evaluate_test.system_scores").first().getLong(0)).isEqualTo(systemRows);
     assertThat(spark.sql("SELECT count(*) FROM evaluate_test.segment_scores").first().getLong(0)).isEqualTo(84);
     assertThat(spark.sql("SELECT count(DISTINCT run_id) FROM evaluate_test.segment_scores").first().getLong(0)).isEqualTo(1);
@@ -140,6 +154,21 @@ class EvaluateTranslationsJobTest {
     assertThat(spark.sql("SELECT count(*) FROM evaluate_test.system_scores").first().getLong(0)).isEqualTo(systemRows);
   }
 
+  private static void assertInterval(double[] lowHigh, double mean, double halfWidth) {
+    assertThat((lowHigh[0] + lowHigh[1]) / 2).isCloseTo(mean, within(1e-9));
+    assertThat((lowHigh[1] - lowHigh[0]) / 2).isCloseTo(halfWidth, within(1e-9));
+  }
+
+  private Map<String, double[]> pairIntervals(Warehouse w) {
+    Map<String, double[]> out = new TreeMap<>();
+    for (Row r : spark.sql("SELECT system_id, src_lang, tgt_lang, metric, ci_low, ci_high"
+        + " FROM evaluate_test.system_scores WHERE scope = 'pair'").collectAsList()) {
+      out.put(r.getString(0) + " " + r.getString(1) + "-" + r.getString(2) + " " + r.getString(3),
+          new double[] {r.getDouble(4), r.getDouble(5)});
+    }
+    return out;
+  }
+
   @Test
   void optionsAreCheckedBeforeAnySparkWork() {
     Warehouse w = Warehouse.open(spark, SparkTestSession.newFolder("evaluate-opts").toString(), "evaluate_opts_test");
@@ -147,7 +176,12 @@ class EvaluateTranslationsJobTest {
             .option("metrics.tokeniser", "13a").execute())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Unknown option 'metrics.tokeniser' for evaluate; known: [evaluate.partitions,"
-            + " evaluate.systems, metrics.lowercase, metrics.names, metrics.spm-model, metrics.tokenizer]");
+            + " evaluate.systems, metrics.confidence, metrics.confidence-n, metrics.lowercase, metrics.names,"
+            + " metrics.seed, metrics.spm-model, metrics.tokenizer]");
+    assertThatThrownBy(() -> new EvaluateTranslationsJob(w, LanguageRegistry.defaults(), RunContext.start("r"))
+            .option(EvaluateTranslationsJob.CONFIDENCE_N, "0").execute())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Number of bootstrap samples must be >= 1, got 0");
     assertThatThrownBy(() -> new EvaluateTranslationsJob(w, LanguageRegistry.defaults(), RunContext.start("r"))
             .option(EvaluateTranslationsJob.METRICS, "bleu,meteor").execute())
         .isInstanceOf(IllegalArgumentException.class)

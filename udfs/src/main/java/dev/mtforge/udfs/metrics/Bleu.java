@@ -3,6 +3,7 @@ package dev.mtforge.udfs.metrics;
 import dev.mtforge.udfs.tokenize.PythonText;
 import dev.mtforge.udfs.tokenize.Tokenizer;
 import dev.mtforge.udfs.tokenize.Tokenizers;
+import dev.mtforge.udfs.tokenize.Tokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,12 +76,17 @@ public final class Bleu implements Metric {
 
   /** Lower-cases (optionally), strips trailing whitespace and tokenizes, as sacreBLEU does. */
   public String preprocess(String segment) {
-    String s = lowercase ? PythonText.lower(segment) : segment;
-    return tokenizer.tokenize(PythonText.rstrip(s));
+    return tokenizer.tokenize(normalize(segment));
   }
 
   @Override
   public long[] segmentStats(String hypothesis, List<String> references) {
+    if (maxOrder <= ClippedNgramMatches.MAX_ORDER) {
+      long[] fast = packedStats(hypothesis, references);
+      if (fast != null) {
+        return fast;
+      }
+    }
     List<String> hypTokens = PythonText.split(preprocess(hypothesis));
     List<List<String>> refTokens = new ArrayList<>(references.size());
     for (String ref : references) {
@@ -88,44 +94,64 @@ public final class Bleu implements Metric {
         refTokens.add(PythonText.split(preprocess(ref)));
       }
     }
-    if (maxOrder <= PackedNgrams.MAX_ORDER) {
-      long[] fast = packedStats(hypTokens, refTokens);
-      if (fast != null) {
-        return fast;
-      }
-    }
     return stringStats(hypTokens, refTokens);
   }
 
   /** The statistics with packed n-gram keys; null when the segment's vocabulary is too large. */
-  private long[] packedStats(List<String> hypTokens, List<List<String>> refTokens) {
-    Map<String, Integer> vocab = new java.util.HashMap<>();
-    int[] hypIds = PackedNgrams.ids(hypTokens, vocab);
-    if (hypIds == null) {
-      return null;
-    }
-    List<PackedNgrams> refs = new ArrayList<>(refTokens.size());
-    List<Integer> refLens = new ArrayList<>(refTokens.size());
-    for (List<String> tokens : refTokens) {
-      int[] ids = PackedNgrams.ids(tokens, vocab);
-      if (ids == null) {
+  private long[] packedStats(String hypothesis, List<String> references) {
+    Scratch scratch = SCRATCH.get();
+    SegmentVocab vocab = scratch.vocab;
+    Tokens tokens = scratch.tokens;
+    ClippedNgramMatches matches = scratch.matches;
+    vocab.clear();
+    matches.clear();
+    tokens.clear();
+    tokenizer.tokenize(normalize(hypothesis), tokens);
+    int[] hypIds = vocab.ids(tokens);
+    int closestDiff = -1;
+    int closestLen = -1;
+    int ref = 0;
+    for (String reference : references) {
+      if (reference == null) {
+        continue;
+      }
+      tokens.clear();
+      tokenizer.tokenize(normalize(reference), tokens);
+      int[] ids = vocab.ids(tokens);
+      if (vocab.size() > ClippedNgramMatches.MAX_VOCAB) {
         return null;
       }
-      refs.add(PackedNgrams.of(ids, maxOrder));
-      refLens.add(tokens.size());
+      matches.addReference(ids, ref++, maxOrder);
+      // the closest reference length; the shorter one on a tie (closestRefLength's rule)
+      int diff = Math.abs(hypIds.length - ids.length);
+      if (closestDiff == -1 || diff < closestDiff || (diff == closestDiff && ids.length < closestLen)) {
+        closestDiff = diff;
+        closestLen = ids.length;
+      }
     }
-    PackedNgrams hyp = PackedNgrams.of(hypIds, maxOrder);
-    int[] maxRef = hyp.maxCounts(refs);
+    if (vocab.size() > ClippedNgramMatches.MAX_VOCAB) {
+      return null;
+    }
     long[] stats = new long[statsSize()];
     stats[0] = hypIds.length;
-    stats[1] = closestRefLength(hypIds.length, refLens);
-    for (int i = 0; i < hyp.keys.length; i++) {
-      int order = PackedNgrams.order(hyp.keys[i]) - 1;
-      stats[2 + maxOrder + order] += hyp.counts[i];
-      stats[2 + order] += Math.min(hyp.counts[i], maxRef[i]);
-    }
+    stats[1] = closestLen;
+    matches.countHypothesis(hypIds, maxOrder, stats);
     return stats;
   }
+
+  /** Lower-cases (optionally) and strips trailing whitespace, as sacreBLEU before tokenizing. */
+  private String normalize(String segment) {
+    return PythonText.rstrip(lowercase ? PythonText.lower(segment) : segment);
+  }
+
+  /** Per-thread buffers of the packed path, reused across segments. */
+  private static final class Scratch {
+    final SegmentVocab vocab = new SegmentVocab();
+    final Tokens tokens = new Tokens();
+    final ClippedNgramMatches matches = new ClippedNgramMatches();
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /** The statistics with n-grams keyed by their text, as sacreBLEU keys them. */
   private long[] stringStats(List<String> hypTokens, List<List<String>> refTokens) {

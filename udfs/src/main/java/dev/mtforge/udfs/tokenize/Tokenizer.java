@@ -20,6 +20,14 @@ public interface Tokenizer extends Serializable {
   /** The tokenized line: tokens joined by single spaces. */
   String tokenize(String line);
 
+  /**
+   * Appends the tokens of {@code tokenize(line)} to {@code out}. Tokenizers on BLEU's hot path
+   * override this to skip building the joined line.
+   */
+  default void tokenize(String line, Tokens out) {
+    out.addSplit(tokenize(line));
+  }
+
   /** The value of the {@code tok:} signature field, as sacreBLEU prints it. */
   String signature();
 }
