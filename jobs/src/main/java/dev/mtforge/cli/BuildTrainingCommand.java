@@ -47,6 +47,11 @@ public final class BuildTrainingCommand implements Callable<Integer> {
       description = "Folder for the shards (training.output). Default: <warehouse>/training.")
   String output;
 
+  @Option(names = "--tokenizer", paramLabel = "<path>",
+      description = "HF tokenizer.json, or a folder holding one (local or s3a://), for tokenizer_tokens in"
+          + " training_shards (training.tokenizer). Default: none.")
+  String tokenizer;
+
   public static void main(String[] args) {
     System.exit(MtforgeCli.run(new BuildTrainingCommand(), args));
   }
@@ -62,6 +67,7 @@ public final class BuildTrainingCommand implements Callable<Integer> {
     option(job, config, BuildTrainingShardsJob.SEED, seed);
     option(job, config, BuildTrainingShardsJob.SPLITS, splits);
     option(job, config, BuildTrainingShardsJob.OUTPUT, output);
+    option(job, config, BuildTrainingShardsJob.TOKENIZER, tokenizer);
     BuildTrainingShardsJob.Result result = job.execute();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Wrote %d %s shards (%d pairs) under %s; %d training_shards rows changed.%n",

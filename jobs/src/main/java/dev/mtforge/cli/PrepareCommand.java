@@ -65,6 +65,11 @@ public final class PrepareCommand implements Callable<Integer> {
           + " (prepare.max-length-ratio). Default: 3.0.")
   String maxLengthRatio;
 
+  @Option(names = "--tokenizer", paramLabel = "<path>",
+      description = "HF tokenizer.json, or a folder holding one (local or s3a://), for token counts and"
+          + " fertility in data_stats (prepare.tokenizer). Default: none.")
+  String tokenizer;
+
   public static void main(String[] args) {
     System.exit(MtforgeCli.run(new PrepareCommand(), args));
   }
@@ -82,6 +87,7 @@ public final class PrepareCommand implements Callable<Integer> {
     option(job, config, PrepareCorpusJob.TEST_SPLITS, testSplits);
     option(job, config, PrepareCorpusJob.MAX_LENGTH_RATIO, maxLengthRatio);
     option(job, config, PrepareCorpusJob.MIN_LENGTH_FOR_RATIO, null);
+    option(job, config, PrepareCorpusJob.TOKENIZER, tokenizer);
     PrepareCorpusJob.Result result = job.execute();
     PrintWriter out = spec.commandLine().getOut();
     out.print(describe(result));

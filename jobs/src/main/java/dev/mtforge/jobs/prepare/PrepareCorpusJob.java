@@ -35,6 +35,7 @@ import dev.mtforge.udfs.spark.HadoopSourceFiles;
 import dev.mtforge.udfs.spark.NormalizeUdf;
 import dev.mtforge.udfs.spark.PairCheckUdf;
 import dev.mtforge.udfs.spark.ReadUnitsFunction;
+import dev.mtforge.udfs.spark.TokenCountUdf;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -95,15 +96,21 @@ public final class PrepareCorpusJob {
   public static final String SPLIT = "prepare.split";
   /** Dataset name for every source, instead of the format's default or the file's set name. */
   public static final String DATASET = "prepare.dataset";
+  /**
+   * HF {@code tokenizer.json} (or a folder holding one, local or {@code s3a://}) whose token counts
+   * and fertility go into data_stats; none by default.
+   */
+  public static final String TOKENIZER = "prepare.tokenizer";
 
   private static final Set<String> VALID_OPTIONS =
-      Set.of(TRAIN_SPLITS, TEST_SPLITS, MAX_LENGTH_RATIO, MIN_LENGTH_FOR_RATIO, SPLIT, DATASET);
+      Set.of(TRAIN_SPLITS, TEST_SPLITS, MAX_LENGTH_RATIO, MIN_LENGTH_FOR_RATIO, SPLIT, DATASET, TOKENIZER);
 
   private final Warehouse warehouse;
   private final LanguageRegistry registry;
   private final RunContext run;
   private final List<Map.Entry<SourceFormat, String>> sources = new ArrayList<>();
   private final Map<String, String> options = new LinkedHashMap<>();
+  private Optional<TokenCountUdf> tokenizer = Optional.empty();
 
   public PrepareCorpusJob(Warehouse warehouse, LanguageRegistry registry, RunContext run) {
     this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
@@ -131,6 +138,7 @@ public final class PrepareCorpusJob {
     SparkSession spark = warehouse.spark();
     spark.sparkContext().setJobGroup("mtforge-prepare", "Prepare " + sources, false);
     HadoopSourceFiles files = new HadoopSourceFiles(spark.sparkContext().hadoopConfiguration());
+    tokenizer = Optional.ofNullable(options.get(TOKENIZER)).map(path -> TokenCountUdf.load(spark, path));
 
     List<ReadUnit> units = new ArrayList<>();
     for (Map.Entry<SourceFormat, String> source : sources) {
@@ -264,7 +272,7 @@ public final class PrepareCorpusJob {
               col("seg_id"), col("src_text").as("source_text"), col("tgt_text").as("hypothesis"), col("source_file"),
               col("source_file").as("source"));
       long systemOutputs = warehouse.insertNew(Tables.WMT_SYSTEM_OUTPUTS, run.stamp(outputs, null));
-      long statsRows = DataStats.refresh(warehouse, run, raw.select("dataset", "split").distinct());
+      long statsRows = DataStats.refresh(warehouse, run, raw.select("dataset", "split").distinct(), tokenizer);
       Result result = new Result(rawRows, sentences, rejectedRows, byReason, contamination, systemOutputs, statsRows);
       LOG.info("Prepare done: {}", result);
       return result;

@@ -15,24 +15,29 @@ import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.tables.Tables;
+import dev.mtforge.udfs.spark.TokenCountUdf;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,10 +77,15 @@ public final class BuildTrainingShardsJob {
   public static final String SPLITS_DEFAULT = "train,dev";
   /** Folder the shards are written under; default {@code <warehouse>/training}. */
   public static final String OUTPUT = "training.output";
+  /**
+   * HF {@code tokenizer.json} (or a folder holding one, local or {@code s3a://}) whose token counts
+   * of both sides fill training_shards.tokenizer_tokens; none by default.
+   */
+  public static final String TOKENIZER = "training.tokenizer";
 
   /** The strategies, as accepted by {@link #STRATEGY}. */
   public static final List<String> STRATEGIES = List.of("separate", "group", "multilingual", "dat");
-  private static final Set<String> VALID_OPTIONS = Set.of(STRATEGY, SAMPLE, SEED, SPLITS, OUTPUT);
+  private static final Set<String> VALID_OPTIONS = Set.of(STRATEGY, SAMPLE, SEED, SPLITS, OUTPUT, TOKENIZER);
 
   private final Warehouse warehouse;
   private final RunContext run;
@@ -112,6 +122,8 @@ public final class BuildTrainingShardsJob {
     List<String> splits = Arrays.stream(options.getOrDefault(SPLITS, SPLITS_DEFAULT).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     String output = options.getOrDefault(OUTPUT, warehouse.location() + "/training") + "/" + strategy;
+    Optional<TokenCountUdf> tokenizer =
+        Optional.ofNullable(options.get(TOKENIZER)).map(path -> TokenCountUdf.load(warehouse.spark(), path));
     warehouse.spark().sparkContext().setJobGroup("mtforge-build-training",
         "Build " + strategy + " training shards from splits " + splits, false);
 
@@ -140,15 +152,20 @@ public final class BuildTrainingShardsJob {
       shardRows.select("adapter_id", "translation", "src_lang", "tgt_lang", "dataset", "split", "doc_id", "seg_id")
           .write().mode(SaveMode.Overwrite).partitionBy("adapter_id").parquet(output + "/parquet");
 
+      Column tokens = tokenizer.map(t -> {
+        UserDefinedFunction count = udf(t, DataTypes.LongType);
+        return count.apply(col("src_text")).plus(count.apply(col("tgt_text")));
+      }).orElse(lit(null).cast("bigint"));
       Dataset<Row> manifest = shardRows
           .groupBy("adapter_id", "direction", "shard_group")
           .agg(array_sort(collect_set("src_lang")).as("src_langs"), array_sort(collect_set("tgt_lang")).as("tgt_langs"),
               count(lit(1)).as("pairs"),
               sum(expr("size(filter(split(src_text, '\\\\s+'), w -> w <> ''))"
-                  + " + size(filter(split(tgt_text, '\\\\s+'), w -> w <> ''))")).as("whitespace_tokens"))
+                  + " + size(filter(split(tgt_text, '\\\\s+'), w -> w <> ''))")).as("whitespace_tokens"),
+              sum(tokens).as("tokenizer_tokens"))
           .select(col("adapter_id"), lit(strategy).as("strategy"), col("direction"), col("shard_group").as("group_id"),
               expr("array_sort(array_distinct(concat(src_langs, tgt_langs)))").as("languages"), col("pairs"),
-              col("whitespace_tokens"), lit(null).cast("bigint").as("tokenizer_tokens"),
+              col("whitespace_tokens"), col("tokenizer_tokens"),
               (sample > 0 ? lit(sample) : lit(null)).cast("int").as("sample_size"), lit(seed).as("seed"),
               concat(lit(output + "/jsonl/adapter_id="), col("adapter_id")).as("jsonl_path"),
               concat(lit(output + "/parquet/adapter_id="), col("adapter_id")).as("parquet_path"));
