@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
@@ -58,7 +59,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sampling is deterministic: pairs are ranked per direction and language pair by a hash of the
  * seed and the pair, and the first {@code sample} are kept. Shards of a strategy are rewritten as
- * a whole, so a re-run produces the same files and leaves training_shards unchanged.
+ * a whole, so a re-run produces the same files and leaves training_shards unchanged. With
+ * {@link #TEMPERATURE} the pairs of each direction are resampled across languages instead
+ * ({@link TemperatureSampling}: p_l ∝ (n_l/N)^(1/T), repeats for upsampled languages).
  */
 public final class BuildTrainingShardsJob {
   private static final Logger LOG = LoggerFactory.getLogger(BuildTrainingShardsJob.class);
@@ -82,10 +85,17 @@ public final class BuildTrainingShardsJob {
    * of both sides fill training_shards.tokenizer_tokens; none by default.
    */
   public static final String TOKENIZER = "training.tokenizer";
+  /**
+   * Temperature T of sampling across languages, per direction: p_l ∝ (n_l/N)^(1/T); 1 keeps the
+   * natural proportions, larger values flatten them. Unset: no temperature sampling.
+   */
+  public static final String TEMPERATURE = "training.temperature";
+  /** Pairs per direction after temperature sampling; default the natural total N. */
+  public static final String SAMPLE_TOTAL = "training.sample-total";
 
   /** The strategies, as accepted by {@link #STRATEGY}. */
   public static final List<String> STRATEGIES = List.of("separate", "group", "multilingual", "dat");
-  private static final Set<String> VALID_OPTIONS = Set.of(STRATEGY, SAMPLE, SEED, SPLITS, OUTPUT, TOKENIZER);
+  private static final Set<String> VALID_OPTIONS = Set.of(STRATEGY, SAMPLE, SEED, SPLITS, OUTPUT, TOKENIZER, TEMPERATURE, SAMPLE_TOTAL);
 
   private final Warehouse warehouse;
   private final RunContext run;
@@ -119,6 +129,25 @@ public final class BuildTrainingShardsJob {
       throw new IllegalArgumentException("Invalid value " + sample + " for " + SAMPLE + ": must be 0 (all) or more");
     }
     long seed = (long) number(SEED, SEED_DEFAULT);
+    boolean temperatureSampling = options.containsKey(TEMPERATURE) || options.containsKey(SAMPLE_TOTAL);
+    double temperature = number(TEMPERATURE, 1.0);
+    if (!(temperature > 0) || Double.isInfinite(temperature)) {
+      throw new IllegalArgumentException(
+          "Invalid value " + options.get(TEMPERATURE) + " for " + TEMPERATURE + ": must be a number > 0");
+    }
+    OptionalLong sampleTotal = OptionalLong.empty();
+    if (options.containsKey(SAMPLE_TOTAL)) {
+      double total = number(SAMPLE_TOTAL, 0);
+      if (total < 1 || total != Math.rint(total)) {
+        throw new IllegalArgumentException(
+            "Invalid value " + options.get(SAMPLE_TOTAL) + " for " + SAMPLE_TOTAL + ": must be a whole number >= 1");
+      }
+      sampleTotal = OptionalLong.of((long) total);
+    }
+    if (temperatureSampling && sample > 0) {
+      throw new IllegalArgumentException(
+          "Cannot combine " + SAMPLE + " with " + TEMPERATURE + "/" + SAMPLE_TOTAL + ": choose one way of sampling");
+    }
     List<String> splits = Arrays.stream(options.getOrDefault(SPLITS, SPLITS_DEFAULT).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     String output = options.getOrDefault(OUTPUT, warehouse.location() + "/training") + "/" + strategy;
@@ -132,19 +161,22 @@ public final class BuildTrainingShardsJob {
         .withColumn("lang", when(col("src_lang").equalTo("en"), col("tgt_lang")).otherwise(col("src_lang")));
     if (sample > 0) {
       pairs = pairs
-          .withColumn("sample_rank", row_number().over(Window.partitionBy("src_lang", "tgt_lang")
-              .orderBy(sha2(concat_ws("\u0001", lit(Long.toString(seed)), col("pair_hash"), col("dataset"),
-                  col("split"), expr("coalesce(doc_id, '')"), col("seg_id").cast("string")), 256))))
+          .withColumn("sample_rank", row_number().over(Window.partitionBy("src_lang", "tgt_lang").orderBy(sampleOrder(seed))))
           .filter(col("sample_rank").leq(sample))
-          .drop("sample_rank");
+          .drop("sample_rank")
+          .withColumn("copy", lit(1L));
+    } else if (temperatureSampling) {
+      pairs = TemperatureSampling.apply(pairs, temperature, sampleTotal, sampleOrder(seed));
+    } else {
+      pairs = pairs.withColumn("copy", lit(1L));
     }
     Dataset<Row> assigned = assign(pairs.withColumn("group_id", explode(col("group_ids"))), strategy)
-        .dropDuplicates("adapter_id", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id");
+        .dropDuplicates("adapter_id", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id", "copy");
 
     Dataset<Row> shardRows = assigned
         .withColumn("translation", map(col("src_lang"), col("src_text"), col("tgt_lang"), col("tgt_text")))
         .repartition(col("adapter_id"))
-        .sortWithinPartitions("adapter_id", "src_lang", "dataset", "split", "doc_id", "seg_id")
+        .sortWithinPartitions("adapter_id", "src_lang", "dataset", "split", "doc_id", "seg_id", "copy")
         .persist();
     try {
       shardRows.select(col("adapter_id"), to_json(struct(col("translation"))).as("value"))
@@ -178,6 +210,12 @@ public final class BuildTrainingShardsJob {
     } finally {
       shardRows.unpersist();
     }
+  }
+
+  /** The seeded order in which pairs are sampled: a hash of the seed and the pair's key. */
+  private static Column sampleOrder(long seed) {
+    return sha2(concat_ws("\u0001", lit(Long.toString(seed)), col("pair_hash"), col("dataset"),
+        col("split"), expr("coalesce(doc_id, '')"), col("seg_id").cast("string")), 256);
   }
 
   /** Adds adapter_id, direction and shard_group (null when a shard spans groups) per strategy. */
