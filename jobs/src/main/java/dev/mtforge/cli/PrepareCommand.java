@@ -70,6 +70,11 @@ public final class PrepareCommand implements Callable<Integer> {
           + " fertility in data_stats (prepare.tokenizer). Default: none.")
   String tokenizer;
 
+  @Option(names = "--language-check", paramLabel = "<mode>",
+      description = "lingua for the wrong_language filter: high (most accurate), low (several times faster) or"
+          + " off (script check only) (prepare.language-check). Default: high.")
+  String languageCheck;
+
   public static void main(String[] args) {
     System.exit(MtforgeCli.run(new PrepareCommand(), args));
   }
@@ -88,6 +93,7 @@ public final class PrepareCommand implements Callable<Integer> {
     option(job, config, PrepareCorpusJob.MAX_LENGTH_RATIO, maxLengthRatio);
     option(job, config, PrepareCorpusJob.MIN_LENGTH_FOR_RATIO, null);
     option(job, config, PrepareCorpusJob.TOKENIZER, tokenizer);
+    option(job, config, PrepareCorpusJob.LANGUAGE_CHECK, languageCheck);
     PrepareCorpusJob.Result result = job.execute();
     PrintWriter out = spec.commandLine().getOut();
     out.print(describe(result));

@@ -27,6 +27,7 @@ import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.udfs.filters.FilterSettings;
 import dev.mtforge.udfs.filters.PairFilters;
+import dev.mtforge.udfs.langid.LinguaAccuracy;
 import dev.mtforge.udfs.readers.ReadUnit;
 import dev.mtforge.udfs.readers.ReaderErrors;
 import dev.mtforge.udfs.readers.SourceFormat;
@@ -101,9 +102,15 @@ public final class PrepareCorpusJob {
    * and fertility go into data_stats; none by default.
    */
   public static final String TOKENIZER = "prepare.tokenizer";
+  /**
+   * How the wrong_language filter uses lingua: {@code high} (default, most accurate), {@code low}
+   * (several times faster, less accurate on short texts) or {@code off} (script check only).
+   */
+  public static final String LANGUAGE_CHECK = "prepare.language-check";
+  public static final String LANGUAGE_CHECK_DEFAULT = "high";
 
   private static final Set<String> VALID_OPTIONS =
-      Set.of(TRAIN_SPLITS, TEST_SPLITS, MAX_LENGTH_RATIO, MIN_LENGTH_FOR_RATIO, SPLIT, DATASET, TOKENIZER);
+      Set.of(TRAIN_SPLITS, TEST_SPLITS, MAX_LENGTH_RATIO, MIN_LENGTH_FOR_RATIO, SPLIT, DATASET, TOKENIZER, LANGUAGE_CHECK);
 
   private final Warehouse warehouse;
   private final LanguageRegistry registry;
@@ -111,6 +118,7 @@ public final class PrepareCorpusJob {
   private final List<Map.Entry<SourceFormat, String>> sources = new ArrayList<>();
   private final Map<String, String> options = new LinkedHashMap<>();
   private Optional<TokenCountUdf> tokenizer = Optional.empty();
+  private LinguaAccuracy languageCheck = LinguaAccuracy.HIGH;
 
   public PrepareCorpusJob(Warehouse warehouse, LanguageRegistry registry, RunContext run) {
     this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
@@ -132,6 +140,7 @@ public final class PrepareCorpusJob {
 
   public Result execute() {
     Settings settings = Settings.parse(options);
+    languageCheck = LinguaAccuracy.parse(options.getOrDefault(LANGUAGE_CHECK, LANGUAGE_CHECK_DEFAULT), LANGUAGE_CHECK);
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("Cannot prepare: no source given (--source FORMAT=PATH)");
     }
@@ -191,7 +200,7 @@ public final class PrepareCorpusJob {
 
   private Result write(
       SparkSession spark, Settings settings, List<Language> languages, Dataset<Row> raw, long rawRows) {
-    UserDefinedFunction checks = udf(new PairCheckUdf(languages, settings.filters()), PairCheckUdf.RETURN_TYPE);
+    UserDefinedFunction checks = udf(new PairCheckUdf(languages, settings.filters(), languageCheck), PairCheckUdf.RETURN_TYPE);
     UserDefinedFunction normalize = udf(new NormalizeUdf(), DataTypes.StringType);
     Column isTrain = col("split").isin(settings.trainSplits().toArray());
     Column isTest = col("split").isin(settings.testSplits().toArray());
@@ -199,8 +208,7 @@ public final class PrepareCorpusJob {
     Dataset<Row> pairs =
         raw.filter(col("system").isNull())
             .drop("system")
-            .withColumn("row_key", sha2(concat_ws("\u0001", col("dataset"), col("split"), col("src_lang"),
-                col("tgt_lang"), coalesce(col("doc_id"), lit("")), col("seg_id").cast("string")), 256))
+            .withColumn("row_key", rowKey())
             .withColumn("problems", checks.apply(col("src_text"), col("tgt_text"), col("src_lang"), col("tgt_lang")));
 
     // Test sentences: this run's test splits plus those already in the warehouse.
@@ -231,6 +239,7 @@ public final class PrepareCorpusJob {
         .withColumn("detail",
             when(size(col("problems")).gt(0), element_at(col("problems"), 1).getField("detail"))
                 .when(col("test_sets").isNotNull(), concat(lit("found in "), array_join(col("test_sets"), ", "))));
+    judged = EarlierRunDuplicates.mark(judged, warehouse.read(Tables.PARALLEL_SENTENCES).filter(isTrain), rowKey(), run.runId());
     WindowSpec sameText = Window.partitionBy("src_lang", "tgt_lang", "src_text", "tgt_text")
         .orderBy("dataset", "split", "doc_id", "seg_id");
     judged = judged
@@ -279,6 +288,12 @@ public final class PrepareCorpusJob {
     } finally {
       judged.unpersist();
     }
+  }
+
+  /** The key of a pair within its dataset: the contract key of its row in parallel_sentences. */
+  private static Column rowKey() {
+    return sha2(concat_ws("\u0001", col("dataset"), col("split"), col("src_lang"), col("tgt_lang"),
+        coalesce(col("doc_id"), lit("")), col("seg_id").cast("string")), 256);
   }
 
   private static Column pairHash() {
