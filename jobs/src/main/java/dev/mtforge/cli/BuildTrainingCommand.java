@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -47,12 +48,34 @@ public final class BuildTrainingCommand implements Callable<Integer> {
       description = "Folder for the shards (training.output). Default: <warehouse>/training.")
   String output;
 
+  @Option(names = "--tokenizer", paramLabel = "<path>",
+      description = "HF tokenizer.json, or a folder holding one (local or s3a://), for tokenizer_tokens in"
+          + " training_shards (training.tokenizer). Default: none.")
+  String tokenizer;
+
+  @Option(names = "--temperature", paramLabel = "<t>",
+      description = "Sample across languages per direction with p_l ∝ (n_l/N)^(1/t): 1 = proportional, larger"
+          + " = flatter, low-resource languages repeated (training.temperature). Default: no temperature sampling.")
+  Double temperature;
+
+  @Option(names = "--sample-total", paramLabel = "<n>",
+      description = "Pairs per direction after temperature sampling (training.sample-total). Default: all pairs (N).")
+  Long sampleTotal;
+
   public static void main(String[] args) {
     System.exit(MtforgeCli.run(new BuildTrainingCommand(), args));
   }
 
   @Override
   public Integer call() {
+    if (temperature != null && !(temperature > 0 && temperature < Double.POSITIVE_INFINITY)) {
+      throw new ParameterException(spec.commandLine(),
+          "Invalid value '" + temperature + "' for option '--temperature': must be a number > 0");
+    }
+    if (sampleTotal != null && sampleTotal < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "Invalid value '" + sampleTotal + "' for option '--sample-total': must be 1 or more");
+    }
     SparkSession spark = sparkOptions.session("build-training");
     Warehouse warehouse = sparkOptions.openWarehouse(spark);
     JobConfig config = sparkOptions.jobConfig(spark.sparkContext().getConf());
@@ -62,6 +85,9 @@ public final class BuildTrainingCommand implements Callable<Integer> {
     option(job, config, BuildTrainingShardsJob.SEED, seed);
     option(job, config, BuildTrainingShardsJob.SPLITS, splits);
     option(job, config, BuildTrainingShardsJob.OUTPUT, output);
+    option(job, config, BuildTrainingShardsJob.TOKENIZER, tokenizer);
+    option(job, config, BuildTrainingShardsJob.TEMPERATURE, temperature == null ? null : temperature.toString());
+    option(job, config, BuildTrainingShardsJob.SAMPLE_TOTAL, sampleTotal == null ? null : sampleTotal.toString());
     BuildTrainingShardsJob.Result result = job.execute();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Wrote %d %s shards (%d pairs) under %s; %d training_shards rows changed.%n",

@@ -72,6 +72,16 @@ public final class PrepareCommand implements Callable<Integer> {
           + " (prepare.split-sentences). Needs " + ParagraphSentenceSplitter.COORDINATE + " on the class path.")
   Boolean splitSentences;
 
+  @Option(names = "--tokenizer", paramLabel = "<path>",
+      description = "HF tokenizer.json, or a folder holding one (local or s3a://), for token counts and"
+          + " fertility in data_stats (prepare.tokenizer). Default: none.")
+  String tokenizer;
+
+  @Option(names = "--language-check", paramLabel = "<mode>",
+      description = "lingua for the wrong_language filter: high (most accurate), low (several times faster) or"
+          + " off (script check only) (prepare.language-check). Default: high.")
+  String languageCheck;
+
   public static void main(String[] args) {
     System.exit(MtforgeCli.run(new PrepareCommand(), args));
   }
@@ -97,6 +107,9 @@ public final class PrepareCommand implements Callable<Integer> {
     if (Boolean.parseBoolean(splitFlag != null ? splitFlag : config.get(PrepareCorpusJob.SPLIT_SENTENCES).orElse("false"))) {
       requireSparkNlp();
     }
+
+    option(job, config, PrepareCorpusJob.TOKENIZER, tokenizer);
+    option(job, config, PrepareCorpusJob.LANGUAGE_CHECK, languageCheck);
     PrepareCorpusJob.Result result = job.execute();
     PrintWriter out = spec.commandLine().getOut();
     out.print(describe(result));

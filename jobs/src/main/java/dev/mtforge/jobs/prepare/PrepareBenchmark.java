@@ -17,7 +17,8 @@ import org.apache.spark.sql.SparkSession;
  * writes {@code pairs} pairs split over de, fr, cs, ru and zh (one file of 20,000 pairs or less
  * per read unit), then runs prepare twice (first run, idempotent re-run) and prints the timings.
  *
- * <pre>{@code java <spark flags> -cp <jar:classpath> dev.mtforge.jobs.prepare.PrepareBenchmark 1000000 /tmp/bench local[*]}</pre>
+ * <pre>{@code java <spark flags> -cp <jar:classpath> dev.mtforge.jobs.prepare.PrepareBenchmark \
+ *     <pairs> <workdir> [master=local[*]] [language-check=high|low|off] [shuffle-partitions=200]}</pre>
  */
 public final class PrepareBenchmark {
   private static final String[][] LANGS = {{"de", "Latn"}, {"fr", "Latn"}, {"cs", "Latn"}, {"ru", "Cyrl"}, {"zh", "Hans"}};
@@ -29,6 +30,9 @@ public final class PrepareBenchmark {
     long pairs = Long.parseLong(args[0]);
     Path root = Path.of(args[1]);
     String master = args.length > 2 ? args[2] : "local[*]";
+    String languageCheck = args.length > 3 ? args[3] : PrepareCorpusJob.LANGUAGE_CHECK_DEFAULT;
+    // Spark's default of 200 shuffle partitions is mostly empty tasks on a few cores.
+    String shufflePartitions = args.length > 4 ? args[4] : "200";
     Path data = root.resolve("alma");
     long t0 = System.nanoTime();
     generate(pairs, data);
@@ -36,6 +40,7 @@ public final class PrepareBenchmark {
 
     SparkSession spark = SparkSession.builder().master(master).appName("mtforge prepare benchmark")
         .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", shufflePartitions)
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .getOrCreate();
@@ -44,6 +49,7 @@ public final class PrepareBenchmark {
       long start = System.nanoTime();
       PrepareCorpusJob.Result result = new PrepareCorpusJob(warehouse, LanguageRegistry.defaults(), RunContext.start(run))
           .source(SourceFormat.ALMA_JSON, data.toString())
+          .option(PrepareCorpusJob.LANGUAGE_CHECK, languageCheck)
           .execute();
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf("%s run: %.1f s, %,.0f pairs/s, %s%n", run, seconds, pairs / seconds, result);

@@ -27,6 +27,7 @@ import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.udfs.filters.FilterSettings;
 import dev.mtforge.udfs.filters.PairFilters;
+import dev.mtforge.udfs.langid.LinguaAccuracy;
 import dev.mtforge.udfs.readers.ReadUnit;
 import dev.mtforge.udfs.readers.ReaderErrors;
 import dev.mtforge.udfs.readers.SourceFormat;
@@ -35,6 +36,7 @@ import dev.mtforge.udfs.spark.HadoopSourceFiles;
 import dev.mtforge.udfs.spark.NormalizeUdf;
 import dev.mtforge.udfs.spark.PairCheckUdf;
 import dev.mtforge.udfs.spark.ReadUnitsFunction;
+import dev.mtforge.udfs.spark.TokenCountUdf;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -96,6 +98,17 @@ public final class PrepareCorpusJob {
   public static final String SPLIT = "prepare.split";
   /** Dataset name for every source, instead of the format's default or the file's set name. */
   public static final String DATASET = "prepare.dataset";
+  /**
+   * HF {@code tokenizer.json} (or a folder holding one, local or {@code s3a://}) whose token counts
+   * and fertility go into data_stats; none by default.
+   */
+  public static final String TOKENIZER = "prepare.tokenizer";
+  /**
+   * How the wrong_language filter uses lingua: {@code high} (default, most accurate), {@code low}
+   * (several times faster, less accurate on short texts) or {@code off} (script check only).
+   */
+  public static final String LANGUAGE_CHECK = "prepare.language-check";
+  public static final String LANGUAGE_CHECK_DEFAULT = "high";
 
   /**
    * Whether to split the source paragraphs of every non-training split into sentences
@@ -105,13 +118,16 @@ public final class PrepareCorpusJob {
   public static final boolean SPLIT_SENTENCES_DEFAULT = false;
 
   private static final Set<String> VALID_OPTIONS =
-      Set.of(TRAIN_SPLITS, TEST_SPLITS, MAX_LENGTH_RATIO, MIN_LENGTH_FOR_RATIO, SPLIT, DATASET, SPLIT_SENTENCES);
+      Set.of(TRAIN_SPLITS, TEST_SPLITS, MAX_LENGTH_RATIO, MIN_LENGTH_FOR_RATIO, SPLIT, DATASET, SPLIT_SENTENCES,
+          TOKENIZER, LANGUAGE_CHECK);
 
   private final Warehouse warehouse;
   private final LanguageRegistry registry;
   private final RunContext run;
   private final List<Map.Entry<SourceFormat, String>> sources = new ArrayList<>();
   private final Map<String, String> options = new LinkedHashMap<>();
+  private Optional<TokenCountUdf> tokenizer = Optional.empty();
+  private LinguaAccuracy languageCheck = LinguaAccuracy.HIGH;
 
   public PrepareCorpusJob(Warehouse warehouse, LanguageRegistry registry, RunContext run) {
     this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
@@ -133,6 +149,7 @@ public final class PrepareCorpusJob {
 
   public Result execute() {
     Settings settings = Settings.parse(options);
+    languageCheck = LinguaAccuracy.parse(options.getOrDefault(LANGUAGE_CHECK, LANGUAGE_CHECK_DEFAULT), LANGUAGE_CHECK);
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("Cannot prepare: no source given (--source FORMAT=PATH)");
     }
@@ -142,6 +159,7 @@ public final class PrepareCorpusJob {
     SparkSession spark = warehouse.spark();
     spark.sparkContext().setJobGroup("mtforge-prepare", "Prepare " + sources, false);
     HadoopSourceFiles files = new HadoopSourceFiles(spark.sparkContext().hadoopConfiguration());
+    tokenizer = Optional.ofNullable(options.get(TOKENIZER)).map(path -> TokenCountUdf.load(spark, path));
 
     List<ReadUnit> units = new ArrayList<>();
     for (Map.Entry<SourceFormat, String> source : sources) {
@@ -194,7 +212,7 @@ public final class PrepareCorpusJob {
 
   private Result write(
       SparkSession spark, Settings settings, List<Language> languages, Dataset<Row> raw, long rawRows) {
-    UserDefinedFunction checks = udf(new PairCheckUdf(languages, settings.filters()), PairCheckUdf.RETURN_TYPE);
+    UserDefinedFunction checks = udf(new PairCheckUdf(languages, settings.filters(), languageCheck), PairCheckUdf.RETURN_TYPE);
     UserDefinedFunction normalize = udf(new NormalizeUdf(), DataTypes.StringType);
     Column isTrain = col("split").isin(settings.trainSplits().toArray());
     Column isTest = col("split").isin(settings.testSplits().toArray());
@@ -202,8 +220,7 @@ public final class PrepareCorpusJob {
     Dataset<Row> pairs =
         raw.filter(col("system").isNull())
             .drop("system")
-            .withColumn("row_key", sha2(concat_ws("\u0001", col("dataset"), col("split"), col("src_lang"),
-                col("tgt_lang"), coalesce(col("doc_id"), lit("")), col("seg_id").cast("string")), 256))
+            .withColumn("row_key", rowKey())
             .withColumn("problems", checks.apply(col("src_text"), col("tgt_text"), col("src_lang"), col("tgt_lang")));
 
     // Test sentences: this run's test splits plus those already in the warehouse.
@@ -234,6 +251,7 @@ public final class PrepareCorpusJob {
         .withColumn("detail",
             when(size(col("problems")).gt(0), element_at(col("problems"), 1).getField("detail"))
                 .when(col("test_sets").isNotNull(), concat(lit("found in "), array_join(col("test_sets"), ", "))));
+    judged = EarlierRunDuplicates.mark(judged, warehouse.read(Tables.PARALLEL_SENTENCES).filter(isTrain), rowKey(), run.runId());
     WindowSpec sameText = Window.partitionBy("src_lang", "tgt_lang", "src_text", "tgt_text")
         .orderBy("dataset", "split", "doc_id", "seg_id");
     judged = judged
@@ -279,7 +297,7 @@ public final class PrepareCorpusJob {
               col("seg_id"), col("src_text").as("source_text"), col("tgt_text").as("hypothesis"), col("source_file"),
               col("source_file").as("source"));
       long systemOutputs = warehouse.insertNew(Tables.WMT_SYSTEM_OUTPUTS, run.stamp(outputs, null));
-      long statsRows = DataStats.refresh(warehouse, run, raw.select("dataset", "split").distinct());
+      long statsRows = DataStats.refresh(warehouse, run, raw.select("dataset", "split").distinct(), tokenizer);
       Result result = new Result(
           rawRows, sentences, rejectedRows, byReason, contamination, systemOutputs, statsRows, paragraphSentences);
       LOG.info("Prepare done: {}", result);
@@ -287,6 +305,12 @@ public final class PrepareCorpusJob {
     } finally {
       judged.unpersist();
     }
+  }
+
+  /** The key of a pair within its dataset: the contract key of its row in parallel_sentences. */
+  private static Column rowKey() {
+    return sha2(concat_ws("\u0001", col("dataset"), col("split"), col("src_lang"), col("tgt_lang"),
+        coalesce(col("doc_id"), lit("")), col("seg_id").cast("string")), 256);
   }
 
   private static Column pairHash() {

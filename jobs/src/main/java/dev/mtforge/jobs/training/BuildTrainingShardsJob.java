@@ -15,24 +15,30 @@ import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.tables.Tables;
+import dev.mtforge.udfs.spark.TokenCountUdf;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +59,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sampling is deterministic: pairs are ranked per direction and language pair by a hash of the
  * seed and the pair, and the first {@code sample} are kept. Shards of a strategy are rewritten as
- * a whole, so a re-run produces the same files and leaves training_shards unchanged.
+ * a whole, so a re-run produces the same files and leaves training_shards unchanged. With
+ * {@link #TEMPERATURE} the pairs of each direction are resampled across languages instead
+ * ({@link TemperatureSampling}: p_l ∝ (n_l/N)^(1/T), repeats for upsampled languages).
  */
 public final class BuildTrainingShardsJob {
   private static final Logger LOG = LoggerFactory.getLogger(BuildTrainingShardsJob.class);
@@ -72,10 +80,22 @@ public final class BuildTrainingShardsJob {
   public static final String SPLITS_DEFAULT = "train,dev";
   /** Folder the shards are written under; default {@code <warehouse>/training}. */
   public static final String OUTPUT = "training.output";
+  /**
+   * HF {@code tokenizer.json} (or a folder holding one, local or {@code s3a://}) whose token counts
+   * of both sides fill training_shards.tokenizer_tokens; none by default.
+   */
+  public static final String TOKENIZER = "training.tokenizer";
+  /**
+   * Temperature T of sampling across languages, per direction: p_l ∝ (n_l/N)^(1/T); 1 keeps the
+   * natural proportions, larger values flatten them. Unset: no temperature sampling.
+   */
+  public static final String TEMPERATURE = "training.temperature";
+  /** Pairs per direction after temperature sampling; default the natural total N. */
+  public static final String SAMPLE_TOTAL = "training.sample-total";
 
   /** The strategies, as accepted by {@link #STRATEGY}. */
   public static final List<String> STRATEGIES = List.of("separate", "group", "multilingual", "dat");
-  private static final Set<String> VALID_OPTIONS = Set.of(STRATEGY, SAMPLE, SEED, SPLITS, OUTPUT);
+  private static final Set<String> VALID_OPTIONS = Set.of(STRATEGY, SAMPLE, SEED, SPLITS, OUTPUT, TOKENIZER, TEMPERATURE, SAMPLE_TOTAL);
 
   private final Warehouse warehouse;
   private final RunContext run;
@@ -109,9 +129,30 @@ public final class BuildTrainingShardsJob {
       throw new IllegalArgumentException("Invalid value " + sample + " for " + SAMPLE + ": must be 0 (all) or more");
     }
     long seed = (long) number(SEED, SEED_DEFAULT);
+    boolean temperatureSampling = options.containsKey(TEMPERATURE) || options.containsKey(SAMPLE_TOTAL);
+    double temperature = number(TEMPERATURE, 1.0);
+    if (!(temperature > 0) || Double.isInfinite(temperature)) {
+      throw new IllegalArgumentException(
+          "Invalid value " + options.get(TEMPERATURE) + " for " + TEMPERATURE + ": must be a number > 0");
+    }
+    OptionalLong sampleTotal = OptionalLong.empty();
+    if (options.containsKey(SAMPLE_TOTAL)) {
+      double total = number(SAMPLE_TOTAL, 0);
+      if (total < 1 || total != Math.rint(total)) {
+        throw new IllegalArgumentException(
+            "Invalid value " + options.get(SAMPLE_TOTAL) + " for " + SAMPLE_TOTAL + ": must be a whole number >= 1");
+      }
+      sampleTotal = OptionalLong.of((long) total);
+    }
+    if (temperatureSampling && sample > 0) {
+      throw new IllegalArgumentException(
+          "Cannot combine " + SAMPLE + " with " + TEMPERATURE + "/" + SAMPLE_TOTAL + ": choose one way of sampling");
+    }
     List<String> splits = Arrays.stream(options.getOrDefault(SPLITS, SPLITS_DEFAULT).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     String output = options.getOrDefault(OUTPUT, warehouse.location() + "/training") + "/" + strategy;
+    Optional<TokenCountUdf> tokenizer =
+        Optional.ofNullable(options.get(TOKENIZER)).map(path -> TokenCountUdf.load(warehouse.spark(), path));
     warehouse.spark().sparkContext().setJobGroup("mtforge-build-training",
         "Build " + strategy + " training shards from splits " + splits, false);
 
@@ -120,19 +161,22 @@ public final class BuildTrainingShardsJob {
         .withColumn("lang", when(col("src_lang").equalTo("en"), col("tgt_lang")).otherwise(col("src_lang")));
     if (sample > 0) {
       pairs = pairs
-          .withColumn("sample_rank", row_number().over(Window.partitionBy("src_lang", "tgt_lang")
-              .orderBy(sha2(concat_ws("\u0001", lit(Long.toString(seed)), col("pair_hash"), col("dataset"),
-                  col("split"), expr("coalesce(doc_id, '')"), col("seg_id").cast("string")), 256))))
+          .withColumn("sample_rank", row_number().over(Window.partitionBy("src_lang", "tgt_lang").orderBy(sampleOrder(seed))))
           .filter(col("sample_rank").leq(sample))
-          .drop("sample_rank");
+          .drop("sample_rank")
+          .withColumn("copy", lit(1L));
+    } else if (temperatureSampling) {
+      pairs = TemperatureSampling.apply(pairs, temperature, sampleTotal, sampleOrder(seed));
+    } else {
+      pairs = pairs.withColumn("copy", lit(1L));
     }
     Dataset<Row> assigned = assign(pairs.withColumn("group_id", explode(col("group_ids"))), strategy)
-        .dropDuplicates("adapter_id", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id");
+        .dropDuplicates("adapter_id", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id", "copy");
 
     Dataset<Row> shardRows = assigned
         .withColumn("translation", map(col("src_lang"), col("src_text"), col("tgt_lang"), col("tgt_text")))
         .repartition(col("adapter_id"))
-        .sortWithinPartitions("adapter_id", "src_lang", "dataset", "split", "doc_id", "seg_id")
+        .sortWithinPartitions("adapter_id", "src_lang", "dataset", "split", "doc_id", "seg_id", "copy")
         .persist();
     try {
       shardRows.select(col("adapter_id"), to_json(struct(col("translation"))).as("value"))
@@ -140,15 +184,20 @@ public final class BuildTrainingShardsJob {
       shardRows.select("adapter_id", "translation", "src_lang", "tgt_lang", "dataset", "split", "doc_id", "seg_id")
           .write().mode(SaveMode.Overwrite).partitionBy("adapter_id").parquet(output + "/parquet");
 
+      Column tokens = tokenizer.map(t -> {
+        UserDefinedFunction count = udf(t, DataTypes.LongType);
+        return count.apply(col("src_text")).plus(count.apply(col("tgt_text")));
+      }).orElse(lit(null).cast("bigint"));
       Dataset<Row> manifest = shardRows
           .groupBy("adapter_id", "direction", "shard_group")
           .agg(array_sort(collect_set("src_lang")).as("src_langs"), array_sort(collect_set("tgt_lang")).as("tgt_langs"),
               count(lit(1)).as("pairs"),
               sum(expr("size(filter(split(src_text, '\\\\s+'), w -> w <> ''))"
-                  + " + size(filter(split(tgt_text, '\\\\s+'), w -> w <> ''))")).as("whitespace_tokens"))
+                  + " + size(filter(split(tgt_text, '\\\\s+'), w -> w <> ''))")).as("whitespace_tokens"),
+              sum(tokens).as("tokenizer_tokens"))
           .select(col("adapter_id"), lit(strategy).as("strategy"), col("direction"), col("shard_group").as("group_id"),
               expr("array_sort(array_distinct(concat(src_langs, tgt_langs)))").as("languages"), col("pairs"),
-              col("whitespace_tokens"), lit(null).cast("bigint").as("tokenizer_tokens"),
+              col("whitespace_tokens"), col("tokenizer_tokens"),
               (sample > 0 ? lit(sample) : lit(null)).cast("int").as("sample_size"), lit(seed).as("seed"),
               concat(lit(output + "/jsonl/adapter_id="), col("adapter_id")).as("jsonl_path"),
               concat(lit(output + "/parquet/adapter_id="), col("adapter_id")).as("parquet_path"));
@@ -161,6 +210,12 @@ public final class BuildTrainingShardsJob {
     } finally {
       shardRows.unpersist();
     }
+  }
+
+  /** The seeded order in which pairs are sampled: a hash of the seed and the pair's key. */
+  private static Column sampleOrder(long seed) {
+    return sha2(concat_ws("\u0001", lit(Long.toString(seed)), col("pair_hash"), col("dataset"),
+        col("split"), expr("coalesce(doc_id, '')"), col("seg_id").cast("string")), 256);
   }
 
   /** Adds adapter_id, direction and shard_group (null when a shard spans groups) per strategy. */

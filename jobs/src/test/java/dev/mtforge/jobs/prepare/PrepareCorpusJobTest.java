@@ -172,8 +172,12 @@ class PrepareCorpusJobTest {
     assertThatThrownBy(() -> job.option("prepare.max-ratio", "2").execute())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Unknown option 'prepare.max-ratio' for prepare; known: [prepare.dataset,"
-            + " prepare.max-length-ratio, prepare.min-length-for-ratio, prepare.split, prepare.split-sentences,"
-            + " prepare.test-splits, prepare.train-splits]");
+            + " prepare.language-check, prepare.max-length-ratio, prepare.min-length-for-ratio, prepare.split,"
+            + " prepare.split-sentences, prepare.test-splits, prepare.tokenizer, prepare.train-splits]");
+    assertThatThrownBy(() -> new PrepareCorpusJob(warehouse, LanguageRegistry.defaults(), RunContext.start("x"))
+            .option(PrepareCorpusJob.LANGUAGE_CHECK, "medium").execute())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid value 'medium' for prepare.language-check; known: high, low, off");
     PrepareCorpusJob overlapping = new PrepareCorpusJob(warehouse, LanguageRegistry.defaults(), RunContext.start("x"))
         .option(PrepareCorpusJob.TRAIN_SPLITS, "train,test");
     assertThatThrownBy(overlapping::execute)

@@ -9,6 +9,7 @@ import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.testing.SparkTestSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ class BuildTrainingShardsJobTest {
   private static final String DB = "build_training_test";
   private static SparkSession spark;
   private static Warehouse warehouse;
+  /** UTF-8 bytes of both sides of every training row: the byte-level tokenizer's token count. */
+  private static long trainBytes;
 
   @BeforeAll
   static void fixture() {
@@ -39,6 +42,7 @@ class BuildTrainingShardsJobTest {
         String xx = l[0] + " sentence number " + i;
         String en = "english sentence number " + i + " for " + l[0];
         List<Integer> groups = List.of(Integer.parseInt(l[1]));
+        trainBytes += 2L * (xx.getBytes(StandardCharsets.UTF_8).length + en.getBytes(StandardCharsets.UTF_8).length);
         rows.add(row("train", i, l[0], "en", xx, en, "xx-en", groups, l[2]));
         rows.add(row("train", i, "en", l[0], en, xx, "en-xx", groups, l[2]));
       }
@@ -104,12 +108,15 @@ class BuildTrainingShardsJobTest {
   @Test
   void multilingualPutsEveryPairInOneShard() {
     BuildTrainingShardsJob.Result result = new BuildTrainingShardsJob(warehouse, RunContext.start("run-m"))
-        .option(BuildTrainingShardsJob.STRATEGY, "multilingual").execute();
+        .option(BuildTrainingShardsJob.STRATEGY, "multilingual")
+        .option(BuildTrainingShardsJob.TOKENIZER,
+            SparkTestSession.repoRoot().resolve("sample-data/models/tiny-llama/tokenizer.json").toString())
+        .execute();
     assertThat(result).extracting(BuildTrainingShardsJob.Result::shards, BuildTrainingShardsJob.Result::pairs)
         .containsExactly(1L, 24L);
-    assertThat(rows("SELECT adapter_id, direction, group_id, languages, whitespace_tokens FROM " + DB
+    assertThat(rows("SELECT adapter_id, direction, group_id, languages, whitespace_tokens, tokenizer_tokens FROM " + DB
         + ".training_shards WHERE strategy = 'multilingual'"))
-        .containsExactly("[multilingual,all,null,WrappedArray(cs, de, en, fr, gl),240]");
+        .containsExactly("[multilingual,all,null,WrappedArray(cs, de, en, fr, gl),240," + trainBytes + "]");
   }
 
   @Test

@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import dev.mtforge.udfs.tokenize.HfTokenizers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -64,10 +65,7 @@ public final class CausalLm implements AutoCloseable {
     }
     HuggingFaceTokenizer tokenizer;
     try {
-      // DJL truncates to 512 tokens unless told not to: a long segment would lose its tail silently.
-      tokenizer =
-          HuggingFaceTokenizer.newInstance(
-              pkg.tokenizerPath(), Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
+      tokenizer = HfTokenizers.load(pkg.tokenizerPath());
     } catch (IOException e) {
       model.close();
       throw new UncheckedIOException("Cannot load tokenizer " + pkg.tokenizerPath(), e);

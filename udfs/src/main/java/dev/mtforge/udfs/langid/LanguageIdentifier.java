@@ -17,7 +17,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Language identification restricted to the languages of a run: lingua (high accuracy mode) for
+ * Language identification restricted to the languages of a run: lingua (high accuracy mode unless
+ * another {@link LinguaAccuracy} is asked for) for
  * the languages it knows, a script check for the others (lingua 1.2.2 lacks Galician, Malagasy,
  * Nepali, Kyrgyz and Uzbek). Used by the data filters ({@code wrong_script}, {@code
  * wrong_language}) and by inference for off-target detection.
@@ -42,14 +43,15 @@ public final class LanguageIdentifier {
   public static final SortedSet<String> SCRIPT_ONLY_CODES =
       new TreeSet<>(List.of("gl", "mg", "ne", "ky", "uz"));
 
-  private static final Map<SortedSet<String>, LanguageIdentifier> SHARED = new ConcurrentHashMap<>();
+  private static final Map<String, LanguageIdentifier> SHARED = new ConcurrentHashMap<>();
 
   private final Map<String, Language> languages;
   private final Map<com.github.pemistahl.lingua.api.Language, String> linguaToCode;
   private final Map<String, com.github.pemistahl.lingua.api.Language> codeToLingua;
+  private final LinguaAccuracy accuracy;
   private volatile LanguageDetector detector;
 
-  private LanguageIdentifier(Collection<Language> languages) {
+  private LanguageIdentifier(Collection<Language> languages, LinguaAccuracy accuracy) {
     Map<String, Language> byCode = new LinkedHashMap<>();
     Map<com.github.pemistahl.lingua.api.Language, String> toCode =
         new EnumMap<>(com.github.pemistahl.lingua.api.Language.class);
@@ -57,6 +59,7 @@ public final class LanguageIdentifier {
     for (Language language : languages) {
       byCode.put(language.code(), language);
       linguaLanguage(language.code())
+          .filter(lingua -> accuracy != LinguaAccuracy.OFF)
           .ifPresent(
               lingua -> {
                 toCode.put(lingua, language.code());
@@ -66,21 +69,32 @@ public final class LanguageIdentifier {
     this.languages = Map.copyOf(byCode);
     this.linguaToCode = toCode;
     this.codeToLingua = Map.copyOf(toLingua);
+    this.accuracy = accuracy;
   }
 
   /** A new identifier for these languages (prefer {@link #shared}: lingua models are large). */
   public static LanguageIdentifier of(Collection<Language> languages) {
+    return of(languages, LinguaAccuracy.HIGH);
+  }
+
+  /** A new identifier using lingua in the given mode ({@code OFF}: every language script-only). */
+  public static LanguageIdentifier of(Collection<Language> languages, LinguaAccuracy accuracy) {
     if (languages.isEmpty()) {
       throw new IllegalArgumentException("A language identifier needs at least one language");
     }
-    return new LanguageIdentifier(languages);
+    return new LanguageIdentifier(languages, accuracy);
   }
 
-  /** The JVM-wide identifier for this set of languages, built on first use. */
+  /** The JVM-wide identifier for this set of languages (lingua high accuracy), built on first use. */
   public static LanguageIdentifier shared(Collection<Language> languages) {
-    SortedSet<String> key = new TreeSet<>();
-    languages.forEach(l -> key.add(l.code()));
-    return SHARED.computeIfAbsent(key, k -> of(languages));
+    return shared(languages, LinguaAccuracy.HIGH);
+  }
+
+  /** The JVM-wide identifier for this set of languages and lingua mode, built on first use. */
+  public static LanguageIdentifier shared(Collection<Language> languages, LinguaAccuracy accuracy) {
+    SortedSet<String> codes = new TreeSet<>();
+    languages.forEach(l -> codes.add(l.code()));
+    return SHARED.computeIfAbsent(accuracy.label() + ":" + codes, k -> of(languages, accuracy));
   }
 
   /** The lingua language for a registry code, if lingua knows it ({@code no} maps to Bokmål). */
@@ -177,10 +191,10 @@ public final class LanguageIdentifier {
       synchronized (this) {
         current = detector;
         if (current == null) {
-          current =
+          LanguageDetectorBuilder builder =
               LanguageDetectorBuilder.fromLanguages(
-                      codeToLingua.values().toArray(new com.github.pemistahl.lingua.api.Language[0]))
-                  .build();
+                  codeToLingua.values().toArray(new com.github.pemistahl.lingua.api.Language[0]));
+          current = accuracy == LinguaAccuracy.LOW ? builder.withLowAccuracyMode().build() : builder.build();
           detector = current;
         }
       }

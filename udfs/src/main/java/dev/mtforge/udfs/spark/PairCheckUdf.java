@@ -4,6 +4,7 @@ import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.udfs.filters.FilterSettings;
 import dev.mtforge.udfs.filters.PairFilters;
 import dev.mtforge.udfs.langid.LanguageIdentifier;
+import dev.mtforge.udfs.langid.LinguaAccuracy;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -27,15 +28,22 @@ public final class PairCheckUdf implements UDF4<String, String, String, String, 
 
   private final List<Language> languages;
   private final FilterSettings settings;
+  private final LinguaAccuracy accuracy;
 
   public PairCheckUdf(List<Language> languages, FilterSettings settings) {
+    this(languages, settings, LinguaAccuracy.HIGH);
+  }
+
+  /** Checks with lingua in the given mode ({@code OFF}: script check only). */
+  public PairCheckUdf(List<Language> languages, FilterSettings settings, LinguaAccuracy accuracy) {
     this.languages = List.copyOf(languages);
     this.settings = settings;
+    this.accuracy = accuracy;
   }
 
   @Override
   public List<Row> call(String src, String tgt, String srcLang, String tgtLang) {
-    LanguageIdentifier id = LanguageIdentifier.shared(languages);
+    LanguageIdentifier id = LanguageIdentifier.shared(languages, accuracy);
     List<Row> rows = new ArrayList<>();
     for (PairFilters.Problem p : PairFilters.check(src, tgt, srcLang, tgtLang, settings, id)) {
       rows.add(RowFactory.create(p.reason(), p.detail()));

@@ -36,6 +36,27 @@ class LanguageIdentifierTest {
   }
 
   @Test
+  void lowAccuracyStillCatchesWrongLanguageAndOffChecksOnlyTheScript() {
+    List<dev.mtforge.schemas.languages.Language> langs =
+        List.of("en", "de", "cs").stream().map(REGISTRY::language).toList();
+    LanguageIdentifier low = LanguageIdentifier.shared(langs, LinguaAccuracy.LOW);
+    assertThat(low).isNotSameAs(LanguageIdentifier.shared(langs));
+    assertThat(low.check("Das ist leider ein deutscher Satz statt eines tschechischen.", "cs"))
+        .isEqualTo(new LanguageCheck(LanguageCheck.Verdict.WRONG_LANGUAGE, "cs", "de", "lingua"));
+    assertThat(low.check("Die Kinder im Dorf lernen im Sommer schwimmen.", "de").ok()).isTrue();
+
+    LanguageIdentifier off = LanguageIdentifier.of(langs, LinguaAccuracy.OFF);
+    assertThat(off.check("Das ist leider ein deutscher Satz statt eines tschechischen.", "cs"))
+        .isEqualTo(new LanguageCheck(LanguageCheck.Verdict.OK, "cs", null, "script"));
+    assertThat(off.check("Это предложение написано не тем алфавитом.", "cs").verdict())
+        .isEqualTo(LanguageCheck.Verdict.WRONG_SCRIPT);
+    assertThat(LinguaAccuracy.parse(" Low ", "prepare.language-check")).isEqualTo(LinguaAccuracy.LOW);
+    assertThatThrownBy(() -> LinguaAccuracy.parse("medium", "prepare.language-check"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid value 'medium' for prepare.language-check; known: high, low, off");
+  }
+
+  @Test
   void wrongScriptIsReportedWithTheScriptFound() {
     LanguageCheck check = ID.check("Это предложение написано не тем алфавитом.", "cs");
     assertThat(check.verdict()).isEqualTo(LanguageCheck.Verdict.WRONG_SCRIPT);
