@@ -31,8 +31,8 @@ final class EarlierRunDuplicates {
    * than {@code runId}.
    */
   static Dataset<Row> mark(Dataset<Row> judged, Dataset<Row> storedTrain, Column storedRowKey, String runId) {
-    // Rows of this run are left out: a write of this run re-plans the (lazy) judged rows against
-    // the table's new version, which then holds this run's own rows.
+    // Rows of this run are left out: the caller reads the table as of the run's start, but a
+    // retried run with the same run id may find its own rows from the failed attempt.
     Dataset<Row> stored = storedTrain.filter(col("run_id").notEqual(runId)).select(
         col("src_lang").as("s_src_lang"), col("tgt_lang").as("s_tgt_lang"), col("src_text").as("s_src_text"),
         col("tgt_text").as("s_tgt_text"), storedRowKey.as("s_row_key"),

@@ -223,9 +223,13 @@ public final class PrepareCorpusJob {
             .withColumn("row_key", rowKey())
             .withColumn("problems", checks.apply(col("src_text"), col("tgt_text"), col("src_lang"), col("tgt_lang")));
 
-    // Test sentences: this run's test splits plus those already in the warehouse.
+    // Test sentences: this run's test splits plus those already in the warehouse. The stored
+    // rows are read at the version the run starts from: the judged rows below are cached, and an
+    // unpinned read would make the first write of parallel_sentences invalidate that cache and
+    // recompute every filter (lingua included) for each later write.
+    Dataset<Row> stored = warehouse.readPinned(Tables.PARALLEL_SENTENCES);
     Dataset<Row> existingTest =
-        warehouse.read(Tables.PARALLEL_SENTENCES).filter(isTest)
+        stored.filter(isTest)
             .select(col("dataset"), col("split"), col("src_text"), col("tgt_text"));
     Dataset<Row> testRows =
         pairs.filter(isTest).select(col("dataset"), col("split"), col("src_text"), col("tgt_text"))
@@ -251,7 +255,7 @@ public final class PrepareCorpusJob {
         .withColumn("detail",
             when(size(col("problems")).gt(0), element_at(col("problems"), 1).getField("detail"))
                 .when(col("test_sets").isNotNull(), concat(lit("found in "), array_join(col("test_sets"), ", "))));
-    judged = EarlierRunDuplicates.mark(judged, warehouse.read(Tables.PARALLEL_SENTENCES).filter(isTrain), rowKey(), run.runId());
+    judged = EarlierRunDuplicates.mark(judged, stored.filter(isTrain), rowKey(), run.runId());
     WindowSpec sameText = Window.partitionBy("src_lang", "tgt_lang", "src_text", "tgt_text")
         .orderBy("dataset", "split", "doc_id", "seg_id");
     judged = judged

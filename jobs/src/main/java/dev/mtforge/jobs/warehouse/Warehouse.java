@@ -110,6 +110,19 @@ public final class Warehouse {
   }
 
   /**
+   * Reads a table at the version it has now (creating it empty first if needed). Later writes of
+   * the same run do not change what the frame sees, so a frame cached on top of it stays a cache
+   * hit after the run writes to this table; a plain {@link #read} is re-planned against the new
+   * version and recomputes everything above it.
+   */
+  public Dataset<Row> readPinned(TableContract contract) {
+    ensure(contract);
+    String name = qualifiedName(contract.name());
+    long version = spark.sql("DESCRIBE HISTORY " + name + " LIMIT 1").first().getAs("version");
+    return spark.sql("SELECT * FROM " + name + " VERSION AS OF " + version);
+  }
+
+  /**
    * Inserts the rows whose key is not in the table yet and leaves existing rows as they are (one
    * Delta MERGE). Returns the number of rows inserted.
    */
