@@ -1,5 +1,9 @@
 package dev.mtforge.udfs.tokenize;
 
+import static dev.mtforge.udfs.tokenize.MtevalRules.isDigit;
+import static dev.mtforge.udfs.tokenize.MtevalRules.isPeriodComma;
+import static dev.mtforge.udfs.tokenize.MtevalRules.isSymbol;
+
 /**
  * sacreBLEU's four {@code 13a} regular expressions and its final {@code ' '.join(line.split())},
  * fused into one left-to-right pass that writes tokens straight into a {@link Tokens} buffer.
@@ -148,22 +152,5 @@ final class Mteval13aScanner {
     } else {
       out.append(c);
     }
-  }
-
-  private static boolean isSymbol(char c) {
-    return (c >= '{' && c <= '~')
-        || (c >= '[' && c <= '`')
-        || (c >= ' ' && c <= '&')
-        || (c >= '(' && c <= '+')
-        || (c >= ':' && c <= '@')
-        || c == '/';
-  }
-
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
-
-  private static boolean isPeriodComma(char c) {
-    return c == '.' || c == ',';
   }
 }

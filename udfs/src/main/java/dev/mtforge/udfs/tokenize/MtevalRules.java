@@ -83,7 +83,8 @@ final class MtevalRules {
     return out;
   }
 
-  private static boolean isSymbol(char c) {
+  // shared with Mteval13aScanner: one definition of the rules' character classes
+  static boolean isSymbol(char c) {
     return (c >= '{' && c <= '~')
         || (c >= '[' && c <= '`')
         || (c >= ' ' && c <= '&')
@@ -92,11 +93,11 @@ final class MtevalRules {
         || c == '/';
   }
 
-  private static boolean isDigit(char c) {
+  static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
   }
 
-  private static boolean isPeriodComma(char c) {
+  static boolean isPeriodComma(char c) {
     return c == '.' || c == ',';
   }
 }
