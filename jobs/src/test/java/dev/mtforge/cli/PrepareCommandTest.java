@@ -49,6 +49,17 @@ class PrepareCommandTest {
   }
 
   @Test
+  void badOptionValueFoundByTheJobIsAUsageError() {
+    // picocli accepts any string here; the job refuses it before reading anything
+    MtforgeCliTest.Run run = run("prepare", "--warehouse", SparkTestSession.newFolder("cli-opt-wh").toString(),
+        "--database", "prepare_cli_opt", "--source", "flores200=sample-data/prepare/flores200",
+        "--language-check", "medium");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo(String.format(
+        "mtforge prepare: Invalid value 'medium' for prepare.language-check; known: high, low, off%n"));
+  }
+
+  @Test
   void misalignedInputExitsWithCode3() throws IOException {
     Path bad = SparkTestSession.newFolder("cli-bad");
     Files.writeString(bad.resolve("eng_Latn.devtest"), "One.\n");

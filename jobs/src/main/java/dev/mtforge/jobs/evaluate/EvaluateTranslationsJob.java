@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
+import dev.mtforge.schemas.InvalidOptionException;
 import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.Tables;
@@ -116,7 +117,7 @@ public final class EvaluateTranslationsJob {
   List<MetricSpec> specs() {
     for (String key : options.keySet()) {
       if (!VALID_OPTIONS.contains(key)) {
-        throw new IllegalArgumentException(
+        throw new InvalidOptionException(
             "Unknown option '" + key + "' for evaluate; known: " + new TreeSet<>(VALID_OPTIONS));
       }
     }
@@ -131,7 +132,7 @@ public final class EvaluateTranslationsJob {
       }
     }
     if (specs.isEmpty()) {
-      throw new IllegalArgumentException("Option " + METRICS + " names no metric");
+      throw new InvalidOptionException("Option " + METRICS + " names no metric");
     }
     return specs;
   }
@@ -140,7 +141,7 @@ public final class EvaluateTranslationsJob {
   BootstrapConfidence bootstrap() {
     String on = options.getOrDefault(CONFIDENCE, CONFIDENCE_DEFAULT);
     if (!on.equals("true") && !on.equals("false")) {
-      throw new IllegalArgumentException("Option " + CONFIDENCE + " must be true or false, got '" + on + "'");
+      throw new InvalidOptionException("Option " + CONFIDENCE + " must be true or false, got '" + on + "'");
     }
     int samples = Integer.parseInt(options.getOrDefault(CONFIDENCE_N, CONFIDENCE_N_DEFAULT));
     long seed = Long.parseLong(options.getOrDefault(SEED, SEED_DEFAULT));

@@ -2,6 +2,7 @@ package dev.mtforge.jobs.merge;
 
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
+import dev.mtforge.schemas.InvalidOptionException;
 import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.udfs.tensor.merge.AdapterMergePlan;
 import dev.mtforge.udfs.tensor.merge.AdapterMergePlan.NamedAdapter;
@@ -81,7 +82,7 @@ public final class MergeAdapterGroupsJob {
     if (!JOB_OPTIONS.contains(key) && !MergeOptions.VALID_OPTIONS.contains(key)) {
       TreeSet<String> known = new TreeSet<>(JOB_OPTIONS);
       known.addAll(MergeOptions.VALID_OPTIONS);
-      throw new IllegalArgumentException("Unknown option '" + key + "' for merge-groups; known: "
+      throw new InvalidOptionException("Unknown option '" + key + "' for merge-groups; known: "
           + String.join(", ", known));
     }
     options.put(key, value);

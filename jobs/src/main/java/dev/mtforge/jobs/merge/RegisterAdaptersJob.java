@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
+import dev.mtforge.schemas.InvalidOptionException;
 import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.Tables;
@@ -70,7 +71,7 @@ public final class RegisterAdaptersJob {
 
   public RegisterAdaptersJob option(String key, String value) {
     if (!VALID_OPTIONS.contains(key)) {
-      throw new IllegalArgumentException("Unknown option '" + key + "' for register-adapters; known: " + VALID_OPTIONS);
+      throw new InvalidOptionException("Unknown option '" + key + "' for register-adapters; known: " + VALID_OPTIONS);
     }
     options.put(key, value);
     return this;

@@ -22,6 +22,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
+import dev.mtforge.schemas.InvalidOptionException;
 import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.Tables;
@@ -360,7 +361,7 @@ public final class PrepareCorpusJob {
     static Settings parse(Map<String, String> options) {
       for (String key : options.keySet()) {
         if (!VALID_OPTIONS.contains(key)) {
-          throw new IllegalArgumentException(
+          throw new InvalidOptionException(
               "Unknown option '" + key + "' for prepare; known: " + new TreeSet<>(VALID_OPTIONS));
         }
       }
@@ -370,7 +371,7 @@ public final class PrepareCorpusJob {
       List<String> test = splits(options.getOrDefault(TEST_SPLITS, TEST_SPLITS_DEFAULT));
       for (String s : train) {
         if (test.contains(s)) {
-          throw new IllegalArgumentException(
+          throw new InvalidOptionException(
               "Split '" + s + "' is in both " + TRAIN_SPLITS + " and " + TEST_SPLITS + "; a split is either filtered or a test set");
         }
       }
@@ -390,7 +391,7 @@ public final class PrepareCorpusJob {
       return switch (value.trim().toLowerCase(Locale.ROOT)) {
         case "true" -> true;
         case "false" -> false;
-        default -> throw new IllegalArgumentException("Invalid value '" + value + "' for " + key + ": expected true or false");
+        default -> throw new InvalidOptionException("Invalid value '" + value + "' for " + key + ": expected true or false");
       };
     }
 
@@ -402,7 +403,7 @@ public final class PrepareCorpusJob {
       try {
         return Double.parseDouble(value.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("Invalid value '" + value + "' for " + key + ": not a number");
+        throw new InvalidOptionException("Invalid value '" + value + "' for " + key + ": not a number");
       }
     }
   }

@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
+import dev.mtforge.schemas.InvalidOptionException;
 import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.udfs.spark.TokenCountUdf;
 import java.util.Arrays;
@@ -115,31 +116,31 @@ public final class BuildTrainingShardsJob {
   public Result execute() {
     for (String key : options.keySet()) {
       if (!VALID_OPTIONS.contains(key)) {
-        throw new IllegalArgumentException(
+        throw new InvalidOptionException(
             "Unknown option '" + key + "' for build-training; known: " + new TreeSet<>(VALID_OPTIONS));
       }
     }
     String strategy = options.getOrDefault(STRATEGY, STRATEGY_DEFAULT).toLowerCase(Locale.ROOT);
     if (!STRATEGIES.contains(strategy)) {
-      throw new IllegalArgumentException(
+      throw new InvalidOptionException(
           "Unknown strategy '" + strategy + "' for " + STRATEGY + "; known: " + String.join(", ", STRATEGIES));
     }
     int sample = (int) number(SAMPLE, SAMPLE_DEFAULT);
     if (sample < 0) {
-      throw new IllegalArgumentException("Invalid value " + sample + " for " + SAMPLE + ": must be 0 (all) or more");
+      throw new InvalidOptionException("Invalid value " + sample + " for " + SAMPLE + ": must be 0 (all) or more");
     }
     long seed = (long) number(SEED, SEED_DEFAULT);
     boolean temperatureSampling = options.containsKey(TEMPERATURE) || options.containsKey(SAMPLE_TOTAL);
     double temperature = number(TEMPERATURE, 1.0);
     if (!(temperature > 0) || Double.isInfinite(temperature)) {
-      throw new IllegalArgumentException(
+      throw new InvalidOptionException(
           "Invalid value " + options.get(TEMPERATURE) + " for " + TEMPERATURE + ": must be a number > 0");
     }
     OptionalLong sampleTotal = OptionalLong.empty();
     if (options.containsKey(SAMPLE_TOTAL)) {
       double total = number(SAMPLE_TOTAL, 0);
       if (total < 1 || total != Math.rint(total)) {
-        throw new IllegalArgumentException(
+        throw new InvalidOptionException(
             "Invalid value " + options.get(SAMPLE_TOTAL) + " for " + SAMPLE_TOTAL + ": must be a whole number >= 1");
       }
       sampleTotal = OptionalLong.of((long) total);
@@ -248,7 +249,7 @@ public final class BuildTrainingShardsJob {
     try {
       return Double.parseDouble(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Invalid value '" + value + "' for " + key + ": not a number");
+      throw new InvalidOptionException("Invalid value '" + value + "' for " + key + ": not a number");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.mtforge.jobs.translate;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
+import dev.mtforge.schemas.InvalidOptionException;
 import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.Tables;
@@ -131,7 +132,7 @@ public final class TranslateTestSetJob {
   /** Sets an option (keys are the constants of this class); unknown keys fail here. */
   public TranslateTestSetJob option(String key, String value) {
     if (!VALID_OPTIONS.contains(key)) {
-      throw new IllegalArgumentException(
+      throw new InvalidOptionException(
           "Unknown option '" + key + "' for translate; known: " + new java.util.TreeSet<>(VALID_OPTIONS));
     }
     if (value != null) {
@@ -457,13 +458,13 @@ public final class TranslateTestSetJob {
       s.systemId = options.get(SYSTEM_ID);
       String chat = options.getOrDefault(CHAT_TEMPLATE, Boolean.toString(CHAT_TEMPLATE_DEFAULT)).toLowerCase(Locale.ROOT);
       if (!chat.equals("true") && !chat.equals("false")) {
-        throw new IllegalArgumentException("Option " + CHAT_TEMPLATE + " must be true or false, got '" + chat + "'");
+        throw new InvalidOptionException("Option " + CHAT_TEMPLATE + " must be true or false, got '" + chat + "'");
       }
       s.chat = Boolean.parseBoolean(chat);
       s.shots = nonNegative(options, SHOTS, SHOTS_DEFAULT);
       s.shotSplit = options.getOrDefault(SHOT_SPLIT, SHOT_SPLIT_DEFAULT).strip();
       if (s.shotSplit.isEmpty() || s.shotSplit.startsWith(":") || s.shotSplit.endsWith(":")) {
-        throw new IllegalArgumentException(
+        throw new InvalidOptionException(
             "Option " + SHOT_SPLIT + " must be SPLIT or DATASET:SPLIT, got '" + s.shotSplit + "'");
       }
       s.commitSegments = positive(options, COMMIT_SEGMENTS, COMMIT_SEGMENTS_DEFAULT);
@@ -481,7 +482,7 @@ public final class TranslateTestSetJob {
     private static String required(Map<String, String> options, String key) {
       String value = options.get(key);
       if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException("Option " + key + " is required");
+        throw new InvalidOptionException("Option " + key + " is required");
       }
       return value;
     }
@@ -499,7 +500,7 @@ public final class TranslateTestSetJob {
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new IllegalArgumentException("Option " + key + " must be a positive integer, got '" + value + "'");
+      throw new InvalidOptionException("Option " + key + " must be a positive integer, got '" + value + "'");
     }
 
     private static int nonNegative(Map<String, String> options, String key, int fallback) {
@@ -515,7 +516,7 @@ public final class TranslateTestSetJob {
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new IllegalArgumentException("Option " + key + " must be a non-negative integer, got '" + value + "'");
+      throw new InvalidOptionException("Option " + key + " must be a non-negative integer, got '" + value + "'");
     }
 
     private static double number(Map<String, String> options, String key, double fallback) {
@@ -526,7 +527,7 @@ public final class TranslateTestSetJob {
       try {
         return Double.parseDouble(value.strip());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("Option " + key + " must be a number, got '" + value + "'");
+        throw new InvalidOptionException("Option " + key + " must be a number, got '" + value + "'");
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.mtforge.udfs.inference;
 
+import dev.mtforge.schemas.InvalidOptionException;
 import java.util.Locale;
 
 /**
@@ -34,7 +35,7 @@ public enum Routing {
         return r;
       }
     }
-    throw new IllegalArgumentException(
+    throw new InvalidOptionException(
         "Unknown routing '" + value + "'; known: none, multilingual, separate, group, dat, datm");
   }
 

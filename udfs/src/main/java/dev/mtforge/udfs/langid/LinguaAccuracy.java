@@ -1,5 +1,6 @@
 package dev.mtforge.udfs.langid;
 
+import dev.mtforge.schemas.InvalidOptionException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -26,7 +27,7 @@ public enum LinguaAccuracy {
         return a;
       }
     }
-    throw new IllegalArgumentException("Invalid value '" + value + "' for " + key + "; known: "
+    throw new InvalidOptionException("Invalid value '" + value + "' for " + key + "; known: "
         + Arrays.stream(values()).map(LinguaAccuracy::label).collect(Collectors.joining(", ")));
   }
 }

@@ -1,5 +1,6 @@
 package dev.mtforge.udfs.metrics;
 
+import dev.mtforge.schemas.InvalidOptionException;
 import dev.mtforge.udfs.tokenize.Tokenizers;
 import java.io.Serializable;
 import java.util.List;
@@ -27,7 +28,7 @@ public record MetricSpec(String name, String tokenizer, boolean lowercase, Strin
   public MetricSpec {
     name = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
     if (!NAMES.contains(name)) {
-      throw new IllegalArgumentException(
+      throw new InvalidOptionException(
           "Unknown metric '" + name + "'; known: " + String.join(", ", NAMES));
     }
     tokenizer = tokenizer == null ? AUTO : tokenizer;
