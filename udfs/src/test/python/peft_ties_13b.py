@@ -1,6 +1,6 @@
 """Times PEFT's merge_utils.ties on the AdapterMergeBench adapters, the way
 LoraModel.add_weighted_adapter(combination_type="ties") calls it (A and B per module, weights
-sqrt(w*scaling)). Reference for docs/notes/merge.md § Performance; PEFT code is imported from
+sqrt(w*scaling)). Reference for docs/PERFORMANCE.md § Adapter merging; PEFT code is imported from
 MERGE_UTILS_DIR (merge_utils.py of huggingface/peft 5d602fdb), never copied.
 
   MERGE_UTILS_DIR=/tmp/peftref /usr/bin/python3 udfs/src/test/python/peft_ties_13b.py /tmp/mtforge-merge-bench 8 0.2 [out.safetensors]
