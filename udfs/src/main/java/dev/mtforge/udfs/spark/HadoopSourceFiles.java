@@ -3,8 +3,6 @@ package dev.mtforge.udfs.spark;
 import dev.mtforge.udfs.readers.SourceFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -30,17 +28,17 @@ import org.apache.parquet.schema.Type;
  * {@code .crc}) are not listed.
  */
 public final class HadoopSourceFiles implements SourceFiles, Serializable {
-  private transient Configuration conf;
+  private final SerializableHadoopConf conf;
 
   public HadoopSourceFiles(Configuration conf) {
-    this.conf = new Configuration(conf);
+    this.conf = new SerializableHadoopConf(new Configuration(conf));
   }
 
   @Override
   public InputStream open(String path) {
     Path p = new Path(path);
     try {
-      return p.getFileSystem(conf).open(p);
+      return p.getFileSystem(conf.get()).open(p);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open " + path, e);
     }
@@ -50,7 +48,7 @@ public final class HadoopSourceFiles implements SourceFiles, Serializable {
   public List<Map<String, Object>> parquetRecords(String path) {
     List<Map<String, Object>> records = new ArrayList<>();
     try (ParquetReader<Group> reader =
-        ParquetReader.builder(new GroupReadSupport(), new Path(path)).withConf(conf).build()) {
+        ParquetReader.builder(new GroupReadSupport(), new Path(path)).withConf(conf.get()).build()) {
       Group group;
       while ((group = reader.read()) != null) {
         records.add(toMap(group));
@@ -66,7 +64,7 @@ public final class HadoopSourceFiles implements SourceFiles, Serializable {
     Path root = new Path(folder);
     List<String> files = new ArrayList<>();
     try {
-      FileSystem fs = root.getFileSystem(conf);
+      FileSystem fs = root.getFileSystem(conf.get());
       if (!fs.exists(root)) {
         return files;
       }
@@ -115,16 +113,5 @@ public final class HadoopSourceFiles implements SourceFiles, Serializable {
       case DOUBLE -> group.getDouble(i, 0);
       default -> group.getString(i, 0);
     };
-  }
-
-  private void writeObject(ObjectOutputStream out) throws IOException {
-    out.defaultWriteObject();
-    conf.write(out);
-  }
-
-  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-    in.defaultReadObject();
-    conf = new Configuration(false);
-    conf.readFields(in);
   }
 }
