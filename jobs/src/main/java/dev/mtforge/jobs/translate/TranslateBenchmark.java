@@ -7,6 +7,7 @@ import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.udfs.inference.BatchTranslator;
 import dev.mtforge.udfs.inference.CausalLm;
 import dev.mtforge.udfs.inference.GenerationSettings;
+import dev.mtforge.udfs.inference.ModelCache;
 import dev.mtforge.udfs.inference.ModelSpec;
 import dev.mtforge.udfs.inference.PromptFormat;
 import dev.mtforge.udfs.spark.SparkProfile;
@@ -17,6 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -24,18 +28,19 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Benchmark of translation throughput on a model package (not a test): a bare single-thread
- * greedy loop with length-sorted batches on a just-loaded session, the same loop one segment at
- * a time, the batched loop twice more (by then the session has seen every shape), and the
- * {@link TranslateTestSetJob} on {@code local[cores]} (one ORT thread per task), all on the same
- * synthetic segments and warm sessions ({@link CausalLm#loadWarm}). Prints output tokens per
- * second of wall time and per CPU second of the decoding threads (the fair per-core figure on a
- * machine shared with other work), and the padding waste.
+ * Benchmark of translation throughput on a model package (not a test): a bare greedy loop (one
+ * thread per core, each with its own session and its share of the segments sorted by length) and
+ * the {@link TranslateTestSetJob} on {@code local[cores]} (one ORT thread per task), in
+ * alternating rounds on the same synthetic segments and the same model (loaded once through the
+ * {@link ModelCache}, warmed by {@link CausalLm#loadWarm}), then the loop one segment at a time.
+ * The first round shows a fresh JVM; the summary compares the medians of the later rounds. Prints output tokens per second of
+ * decoding time per core and per CPU second of the decoding threads (the fair per-core figure on
+ * a machine shared with other work), and the padding waste.
  *
  * <pre>{@code java <spark flags> -cp <classpath> dev.mtforge.jobs.translate.TranslateBenchmark \
- *     sample-data/models/tiny-llama 96 32 8 2}</pre>
+ *     sample-data/models/tiny-llama 768 32 8 2 5}</pre>
  *
- * Arguments: package, segments, max new tokens, batch size, cores.
+ * Arguments: package, segments, max new tokens, batch size, cores, rounds (default 5).
  */
 public final class TranslateBenchmark {
   private static final String[] WORDS =
@@ -44,12 +49,30 @@ public final class TranslateBenchmark {
 
   private TranslateBenchmark() {}
 
+  /** Figures of one run: tokens, summed decoding wall time of the threads, their CPU time. */
+  private record Run(long tokens, double decodeSeconds, double cpuSeconds, double paddingWaste) {
+    double perCore() {
+      return tokens / decodeSeconds;
+    }
+
+    double perCpuSecond() {
+      return tokens / cpuSeconds;
+    }
+
+    String describe() {
+      return String.format("%d output tokens; decode time %.2f s = %.1f tokens/s per core; %.2f CPU s = %.1f tokens/CPU s;"
+              + " padding waste %.1f%%", tokens, decodeSeconds, perCore(), cpuSeconds, perCpuSecond(),
+          100 * paddingWaste);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Path pkg = Path.of(args[0]).toAbsolutePath();
     int segments = Integer.parseInt(args[1]);
     int maxNew = Integer.parseInt(args[2]);
     int batch = Integer.parseInt(args[3]);
     int cores = Integer.parseInt(args[4]);
+    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 5;
     Random random = new Random(42);
     String[][] pairs = {{"de", "en", "German", "English"}, {"en", "de", "English", "German"}, {"fr", "en", "French", "English"}};
     List<String[]> segs = new ArrayList<>();
@@ -62,30 +85,9 @@ public final class TranslateBenchmark {
       String[] p = pairs[i % pairs.length];
       segs.add(new String[] {p[0], p[1], p[2], p[3], text + "."});
     }
-
-    // Warmed as the executors' model cache warms it, so both sides start from a warm session.
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    try (CausalLm lm = CausalLm.loadWarm(ModelSpec.of(pkg.toString()).withThreads(1));
-        CausalLm.Session session = lm.newSession()) {
-      GenerationSettings greedy = lm.generationDefaults().withNumBeams(1).withMaxNewTokens(maxNew);
-      List<BatchTranslator.Input> inputs = new ArrayList<>();
-      for (String[] s : segs) {
-        inputs.add(new BatchTranslator.Input(s[2], s[3], s[4], null));
-      }
-      // The batched loop first on a fresh session, then again once everything is warm: the two
-      // bracket what a short job (fresh executor session) and a long one can reach.
-      for (int b : new int[] {batch, 1, batch, batch}) {
-        BatchTranslator t = new BatchTranslator(lm, session, PromptFormat.ALMA, greedy, b, id -> null);
-        long t0 = System.nanoTime();
-        long cpu0 = threads.getCurrentThreadCpuTime();
-        t.translate(inputs);
-        double s = (System.nanoTime() - t0) / 1e9;
-        double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
-        System.out.printf("bare loop, 1 thread, batch %d: %d output tokens in %.2f s = %.1f tokens/s;"
-                + " %.2f CPU s = %.1f tokens/CPU s; padding waste %.1f%%%n",
-            b, t.generatedTokens(), s, t.generatedTokens() / s, cpu, t.generatedTokens() / cpu,
-            100.0 * (t.paddedPromptTokens() - t.promptTokens()) / t.paddedPromptTokens());
-      }
+    List<BatchTranslator.Input> inputs = new ArrayList<>();
+    for (String[] s : segs) {
+      inputs.add(new BatchTranslator.Input(s[2], s[3], s[4], null));
     }
 
     Path root = Files.createTempDirectory("mtforge-translate-bench");
@@ -110,25 +112,89 @@ public final class TranslateBenchmark {
     }
     RunContext run = RunContext.start("bench");
     warehouse.insertNew(Tables.PARALLEL_SENTENCES, run.stamp(spark.createDataFrame(rows, schema), "bench"));
-    long gc0 = gcMillis();
-    TranslateTestSetJob.Result r =
-        new TranslateTestSetJob(warehouse, LanguageRegistry.load(Path.of("conf")), run)
-            .option(TranslateTestSetJob.MODEL, pkg.toString())
-            .option(TranslateTestSetJob.TEST_SET, "bench:devtest")
-            .option(TranslateTestSetJob.NUM_BEAMS, "1")
-            .option(TranslateTestSetJob.MAX_NEW_TOKENS, Integer.toString(maxNew))
-            .option(TranslateTestSetJob.BATCH_SIZE, Integer.toString(batch))
-            .option(TranslateTestSetJob.THREADS, "1")
-            .option(TranslateTestSetJob.PARTITIONS, Integer.toString(cores))
-            .execute();
-    System.out.printf("job, local[%d], batch %d: %d output tokens in %.2f s wall (translate + Delta commit) = %.1f tokens/s;"
-            + " task decode time %.2f s = %.1f tokens/s per core; task decode CPU %.2f s = %.1f tokens/CPU s;"
-            + " padding waste %.1f%%%n",
-        cores, batch, r.outputTokens(), r.seconds(), r.outputTokensPerSecond(), r.decodeSeconds(),
-        r.decodeTokensPerSecond(), r.decodeCpuSeconds(), r.decodeTokensPerCpuSecond(), 100 * r.paddingWaste());
-    // Stop-the-world pauses stall the tasks' wall time but not their CPU time.
-    System.out.printf("GC during the job: %.2f s%n", (gcMillis() - gc0) / 1e3);
+    // The spec the job's tasks build, so the job reuses this model from the JVM's cache. Rounds
+    // alternate (loop, then job) so that both see the same JIT and session warmth.
+    ModelSpec spec = ModelSpec.of(pkg.toString()).withDevice("cpu").withThreads(1);
+    List<Run> bare = new ArrayList<>();
+    List<Run> job = new ArrayList<>();
+    List<Run> jobWall = new ArrayList<>(); // decode time replaced by the job's wall time x cores
+    try (ModelCache.Lease<CausalLm> lease = ModelCache.shared().acquire(spec, CausalLm::loadWarm)) {
+      CausalLm lm = lease.get();
+      GenerationSettings greedy = lm.generationDefaults().withNumBeams(1).withMaxNewTokens(maxNew);
+      for (int round = 1; round <= rounds; round++) {
+        bare.add(bareLoop(lm, greedy, inputs, batch, cores));
+        System.out.printf("bare loop, %d threads, batch %d, round %d: %s%n", cores, batch, round, bare.get(round - 1).describe());
+        long gc0 = gcMillis();
+        TranslateTestSetJob.Result r =
+            new TranslateTestSetJob(warehouse, LanguageRegistry.load(Path.of("conf")), run)
+                .option(TranslateTestSetJob.MODEL, pkg.toString())
+                .option(TranslateTestSetJob.TEST_SET, "bench:devtest")
+                .option(TranslateTestSetJob.SYSTEM_ID, "bench-" + round)
+                .option(TranslateTestSetJob.NUM_BEAMS, "1")
+                .option(TranslateTestSetJob.MAX_NEW_TOKENS, Integer.toString(maxNew))
+                .option(TranslateTestSetJob.BATCH_SIZE, Integer.toString(batch))
+                .option(TranslateTestSetJob.THREADS, "1")
+                .option(TranslateTestSetJob.PARTITIONS, Integer.toString(cores))
+                .execute();
+        job.add(new Run(r.outputTokens(), r.decodeSeconds(), r.decodeCpuSeconds(), r.paddingWaste()));
+        jobWall.add(new Run(r.outputTokens(), r.seconds() * cores, r.decodeCpuSeconds(), r.paddingWaste()));
+        // Stop-the-world pauses stall the tasks' wall time but not their CPU time.
+        System.out.printf("job, local[%d], batch %d, round %d: %s; %.2f s wall with Spark and the Delta commit; GC %.2f s%n",
+            cores, batch, round, job.get(round - 1).describe(), r.seconds(), (gcMillis() - gc0) / 1e3);
+      }
+      System.out.printf("bare loop, 1 thread, batch 1: %s%n", bareLoop(lm, greedy, inputs, 1, 1).describe());
+    }
+    // Round 1 pays the JIT and the first passes of the session; one round's figure moves by 20 %
+    // between runs, so the medians of the later rounds are compared.
+    System.out.printf("rounds 2-%d, median job / median bare loop: %.0f%% per core of decode time, %.0f%% per CPU second%n",
+        rounds, 100 * median(job, Run::perCore) / median(bare, Run::perCore),
+        100 * median(job, Run::perCpuSecond) / median(bare, Run::perCpuSecond));
+    System.out.printf("rounds 2-%d, end to end (job wall time with Spark, language identification and the Delta commit):"
+        + " %.0f%% of the bare loop per core%n", rounds, 100 * median(jobWall, Run::perCore) / median(bare, Run::perCore));
     spark.stop();
+  }
+
+  /** {@code threads} threads at once, each with its own session and every {@code threads}-th input. */
+  private static Run bareLoop(CausalLm lm, GenerationSettings greedy, List<BatchTranslator.Input> inputs, int batch,
+      int threads) throws Exception {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<double[]>> parts = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        List<BatchTranslator.Input> share = new ArrayList<>();
+        for (int i = t; i < inputs.size(); i += threads) {
+          share.add(inputs.get(i));
+        }
+        parts.add(pool.submit(() -> {
+          try (CausalLm.Session session = lm.newSession()) {
+            BatchTranslator translator = new BatchTranslator(lm, session, PromptFormat.ALMA, greedy, batch, id -> null);
+            long t0 = System.nanoTime();
+            long cpu0 = mx.getCurrentThreadCpuTime();
+            translator.translate(share);
+            return new double[] {translator.generatedTokens(), (System.nanoTime() - t0) / 1e9,
+                (mx.getCurrentThreadCpuTime() - cpu0) / 1e9, translator.promptTokens(), translator.paddedPromptTokens()};
+          }
+        }));
+      }
+      double[] sum = new double[5];
+      for (Future<double[]> part : parts) {
+        double[] p = part.get();
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += p[i];
+        }
+      }
+      return new Run((long) sum[0], sum[1], sum[2], 1 - sum[3] / sum[4]);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /** Median of a figure over the rounds after the first (all rounds when there is one). */
+  private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
+    double[] values = runs.subList(runs.size() > 1 ? 1 : 0, runs.size()).stream().mapToDouble(figure).sorted().toArray();
+    int n = values.length;
+    return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
   }
 
   private static long gcMillis() {

@@ -152,9 +152,17 @@ public final class CausalLm implements AutoCloseable {
     return "causal LM " + manifest().name() + " (" + modelPackage.dir() + ")";
   }
 
-  /** One task's handle on the model: runs forward passes. Not thread-safe. */
+  /**
+   * One task's handle on the model: runs forward passes. Not thread-safe. Keeps the LoRA inputs of
+   * the last {@link LoraBatch} in the engine (a search passes the same batch on every step) and
+   * returns each step's cache as engine tensors, so a step copies only ids, mask, positions and
+   * the logits across JNI.
+   */
   public final class Session implements StepModel, AutoCloseable {
     private final Predictor<NDList, NDList> predictor;
+    private LoraBatch loraBatch;
+    private NDManager loraManager;
+    private NDList loraInputs;
 
     private Session(Predictor<NDList, NDList> predictor) {
       this.predictor = predictor;
@@ -163,7 +171,7 @@ public final class CausalLm implements AutoCloseable {
     @Override
     public KvCache emptyCache(int rows) {
       ModelManifest m = manifest();
-      return KvCache.empty(m.numLayers(), rows, m.numKvHeads(), m.headDim());
+      return KvCache.empty(model.getNDManager(), m.numLayers(), rows, m.numKvHeads(), m.headDim());
     }
 
     @Override
@@ -171,29 +179,23 @@ public final class CausalLm implements AutoCloseable {
       ModelManifest m = manifest();
       int rows = ids.length;
       int seq = ids[0].length;
-      // Outputs attach to the manager of the first input: a per-step manager frees them all.
+      if (past.rows() != rows || lora.rows() != rows) {
+        throw new IllegalArgumentException(
+            "Batch of " + rows + " rows with a KV cache of " + past.rows() + " and a LoRA batch of " + lora.rows());
+      }
+      NDList adapters = loraInputs(lora);
+      // Outputs attach to the manager of the first input: a per-step manager frees all but the
+      // cache, which moves to its own manager.
       try (NDManager step = model.getNDManager().newSubManager()) {
         NDList in = new NDList();
         in.add(named(step.create(flatten(ids), new Shape(rows, seq)), m.inputIds()));
         in.add(named(step.create(flatten(mask), new Shape(rows, mask[0].length)), m.attentionMask()));
         in.add(named(step.create(flatten(positions), new Shape(rows, seq)), m.positionIds()));
-        Shape pastShape = new Shape(rows, past.kvHeads(), past.length(), past.headDim());
         for (int layer = 0; layer < m.numLayers(); layer++) {
-          in.add(named(step.create(past.key(layer), pastShape), ModelManifest.name(m.pastKey(), layer)));
-          in.add(named(step.create(past.value(layer), pastShape), ModelManifest.name(m.pastValue(), layer)));
+          in.add(named(past.key(layer), ModelManifest.name(m.pastKey(), layer)));
+          in.add(named(past.value(layer), ModelManifest.name(m.pastValue(), layer)));
         }
-        List<ModelManifest.LoraTarget> targets = m.targets();
-        int r = lora.rank();
-        for (int layer = 0; layer < m.numLayers(); layer++) {
-          for (int t = 0; t < targets.size(); t++) {
-            ModelManifest.LoraTarget target = targets.get(t);
-            in.add(named(step.create(lora.inputA(layer, t), new Shape(rows, r, target.inFeatures())),
-                ModelManifest.name(m.loraA(), layer, target.module())));
-            in.add(named(step.create(lora.inputB(layer, t), new Shape(rows, target.outFeatures(), r)),
-                ModelManifest.name(m.loraB(), layer, target.module())));
-          }
-        }
-        in.add(named(step.create(lora.scales(), new Shape(rows)), m.loraScale()));
+        in.addAll(adapters);
         NDList out;
         try {
           out = predictor.predict(in);
@@ -208,19 +210,59 @@ public final class CausalLm implements AutoCloseable {
         for (int row = 0; row < rows; row++) {
           logits[row] = java.util.Arrays.copyOfRange(flatLogits, row * vocab, (row + 1) * vocab);
         }
-        float[][] keys = new float[m.numLayers()][];
-        float[][] values = new float[m.numLayers()][];
+        NDArray[] keys = new NDArray[m.numLayers()];
+        NDArray[] values = new NDArray[m.numLayers()];
         for (int layer = 0; layer < m.numLayers(); layer++) {
-          keys[layer] = output(out, ModelManifest.name(m.presentKey(), layer)).toFloatArray();
-          values[layer] = output(out, ModelManifest.name(m.presentValue(), layer)).toFloatArray();
+          keys[layer] = output(out, ModelManifest.name(m.presentKey(), layer));
+          values[layer] = output(out, ModelManifest.name(m.presentValue(), layer));
         }
-        KvCache present = new KvCache(rows, past.kvHeads(), past.length() + seq, past.headDim(), keys, values);
+        KvCache present =
+            new KvCache(model.getNDManager().newSubManager(), rows, past.kvHeads(), past.length() + seq, past.headDim(),
+                keys, values);
         return new Step(logits, present);
+      }
+    }
+
+    /** The graph's LoRA inputs of a batch, built once per batch (the inputs never change). */
+    private NDList loraInputs(LoraBatch lora) {
+      if (lora == loraBatch) {
+        return loraInputs;
+      }
+      closeLora();
+      ModelManifest m = manifest();
+      int rows = lora.rows();
+      int r = lora.rank();
+      NDManager manager = model.getNDManager().newSubManager();
+      NDList inputs = new NDList();
+      List<ModelManifest.LoraTarget> targets = m.targets();
+      for (int layer = 0; layer < m.numLayers(); layer++) {
+        for (int t = 0; t < targets.size(); t++) {
+          ModelManifest.LoraTarget target = targets.get(t);
+          inputs.add(named(manager.create(lora.inputA(layer, t), new Shape(rows, r, target.inFeatures())),
+              ModelManifest.name(m.loraA(), layer, target.module())));
+          inputs.add(named(manager.create(lora.inputB(layer, t), new Shape(rows, target.outFeatures(), r)),
+              ModelManifest.name(m.loraB(), layer, target.module())));
+        }
+      }
+      inputs.add(named(manager.create(lora.scales(), new Shape(rows)), m.loraScale()));
+      loraBatch = lora;
+      loraManager = manager;
+      loraInputs = inputs;
+      return inputs;
+    }
+
+    private void closeLora() {
+      if (loraManager != null) {
+        loraManager.close();
+        loraManager = null;
+        loraBatch = null;
+        loraInputs = null;
       }
     }
 
     @Override
     public void close() {
+      closeLora();
       predictor.close();
     }
   }

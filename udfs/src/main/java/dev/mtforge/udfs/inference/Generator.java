@@ -37,36 +37,41 @@ public final class Generator {
     long[][] ids = leftPad(prompts, settings.padTokenId());
     long[][] mask = maskOf(prompts, ids[0].length);
     long[][] positions = positionsOf(mask);
-    KvCache past = model.emptyCache(rows);
     long[][] out = new long[rows][settings.maxNewTokens()];
     int[] lengths = new int[rows];
     boolean[] done = new boolean[rows];
     long[][] stepIds = ids;
-    for (int step = 0; step < settings.maxNewTokens(); step++) {
-      StepModel.Step result = model.forward(stepIds, mask, positions, past, lora);
-      past = result.present();
-      long[][] next = new long[rows][1];
-      boolean all = true;
-      for (int row = 0; row < rows; row++) {
-        if (done[row]) {
-          next[row][0] = settings.padTokenId();
-          continue;
+    KvCache past = model.emptyCache(rows);
+    try {
+      for (int step = 0; step < settings.maxNewTokens(); step++) {
+        StepModel.Step result = model.forward(stepIds, mask, positions, past, lora);
+        past.close();
+        past = result.present();
+        long[][] next = new long[rows][1];
+        boolean all = true;
+        for (int row = 0; row < rows; row++) {
+          if (done[row]) {
+            next[row][0] = settings.padTokenId();
+            continue;
+          }
+          long token = argmax(result.logits()[row]);
+          next[row][0] = token;
+          if (token == settings.eosTokenId()) {
+            done[row] = true;
+          } else {
+            out[row][lengths[row]++] = token;
+            all = false;
+          }
         }
-        long token = argmax(result.logits()[row]);
-        next[row][0] = token;
-        if (token == settings.eosTokenId()) {
-          done[row] = true;
-        } else {
-          out[row][lengths[row]++] = token;
-          all = false;
+        if (all) {
+          break;
         }
+        stepIds = next;
+        mask = appendOnes(mask);
+        positions = nextPositions(positions);
       }
-      if (all) {
-        break;
-      }
-      stepIds = next;
-      mask = appendOnes(mask);
-      positions = nextPositions(positions);
+    } finally {
+      past.close();
     }
     List<Generation> generations = new ArrayList<>(rows);
     for (int row = 0; row < rows; row++) {
@@ -91,7 +96,6 @@ public final class Generator {
     }
     long[][] positions = positionsOf(mask);
     LoraBatch rowLora = lora.repeatEach(beams);
-    KvCache past = model.emptyCache(rows);
     float[] beamScores = new float[rows];
     for (int row = 0; row < rows; row++) {
       beamScores[row] = row % beams == 0 ? 0f : -1e9f; // only the first beam expands at step 0
@@ -104,83 +108,94 @@ public final class Generator {
     boolean[] done = new boolean[batch];
     int vocab = -1;
     long[][] stepIds = ids;
-    for (int step = 0; step < settings.maxNewTokens(); step++) {
-      StepModel.Step result = model.forward(stepIds, mask, positions, past, rowLora);
-      float[][] logits = result.logits();
-      vocab = logits[0].length;
-      int candidates = 2 * beams;
-      int curLen = promptLen + step + 1; // the length the new scores are for, counting the new token
-      float[] nextScores = new float[rows];
-      long[] nextTokens = new long[rows];
-      int[] nextRows = new int[rows];
-      for (int b = 0; b < batch; b++) {
-        if (done[b]) {
-          for (int j = 0; j < beams; j++) {
-            nextScores[b * beams + j] = 0f;
-            nextTokens[b * beams + j] = settings.padTokenId();
-            nextRows[b * beams + j] = 0;
-          }
-          continue;
-        }
-        float[][] scores = new float[beams][];
-        for (int j = 0; j < beams; j++) {
-          int row = b * beams + j;
-          scores[j] = logSoftmax(logits[row]);
-          for (int v = 0; v < vocab; v++) {
-            scores[j][v] += beamScores[row];
-          }
-        }
-        int[] top = topK(scores, vocab, candidates);
-        int chosen = 0;
-        for (int rank = 0; rank < candidates && chosen < beams; rank++) {
-          int beam = top[rank] / vocab;
-          long token = top[rank] % vocab;
-          float score = scores[beam][(int) token];
-          int row = b * beams + beam;
-          if (token == settings.eosTokenId()) {
-            if (rank >= beams) {
-              continue; // an EOS outside the top num_beams is not a finished hypothesis
+    KvCache past = model.emptyCache(rows);
+    try {
+      for (int step = 0; step < settings.maxNewTokens(); step++) {
+        StepModel.Step result = model.forward(stepIds, mask, positions, past, rowLora);
+        past.close();
+        past = result.present();
+        float[][] logits = result.logits();
+        vocab = logits[0].length;
+        int candidates = 2 * beams;
+        int curLen = promptLen + step + 1; // the length the new scores are for, counting the new token
+        float[] nextScores = new float[rows];
+        long[] nextTokens = new long[rows];
+        int[] nextRows = new int[rows];
+        for (int b = 0; b < batch; b++) {
+          if (done[b]) {
+            for (int j = 0; j < beams; j++) {
+              nextScores[b * beams + j] = 0f;
+              nextTokens[b * beams + j] = settings.padTokenId();
+              nextRows[b * beams + j] = 0;
             }
-            hyps[b].add(seqs[row], score, curLen - promptLen, true);
-          } else {
-            nextScores[b * beams + chosen] = score;
-            nextTokens[b * beams + chosen] = token;
-            nextRows[b * beams + chosen] = row;
-            chosen++;
+            continue;
           }
+          float[][] scores = new float[beams][];
+          for (int j = 0; j < beams; j++) {
+            int row = b * beams + j;
+            scores[j] = logSoftmax(logits[row]);
+            for (int v = 0; v < vocab; v++) {
+              scores[j][v] += beamScores[row];
+            }
+          }
+          int[] top = topK(scores, vocab, candidates);
+          int chosen = 0;
+          for (int rank = 0; rank < candidates && chosen < beams; rank++) {
+            int beam = top[rank] / vocab;
+            long token = top[rank] % vocab;
+            float score = scores[beam][(int) token];
+            int row = b * beams + beam;
+            if (token == settings.eosTokenId()) {
+              if (rank >= beams) {
+                continue; // an EOS outside the top num_beams is not a finished hypothesis
+              }
+              hyps[b].add(seqs[row], score, curLen - promptLen, true);
+            } else {
+              nextScores[b * beams + chosen] = score;
+              nextTokens[b * beams + chosen] = token;
+              nextRows[b * beams + chosen] = row;
+              chosen++;
+            }
+          }
+          float best = scores[top[0] / vocab][top[0] % vocab];
+          done[b] = hyps[b].isDone(best, curLen, promptLen, settings);
         }
-        float best = scores[top[0] / vocab][top[0] % vocab];
-        done[b] = hyps[b].isDone(best, curLen, promptLen, settings);
+        long[][] nextSeqs = new long[rows][];
+        for (int row = 0; row < rows; row++) {
+          long[] prev = seqs[nextRows[row]];
+          nextSeqs[row] = Arrays.copyOf(prev, prev.length + 1);
+          nextSeqs[row][prev.length] = nextTokens[row];
+        }
+        seqs = nextSeqs;
+        beamScores = nextScores;
+        KvCache selected = past.select(nextRows);
+        if (selected != past) {
+          past.close();
+          past = selected;
+        }
+        rowLora = rowLora.select(nextRows);
+        long[][] nextMask = new long[rows][];
+        long[][] nextPositions = new long[rows][1];
+        for (int row = 0; row < rows; row++) {
+          nextMask[row] = mask[nextRows[row]];
+          nextPositions[row][0] = positions[nextRows[row]][positions[nextRows[row]].length - 1] + 1;
+        }
+        mask = appendOnes(nextMask);
+        positions = nextPositions;
+        stepIds = new long[rows][1];
+        for (int row = 0; row < rows; row++) {
+          stepIds[row][0] = nextTokens[row];
+        }
+        boolean all = true;
+        for (boolean d : done) {
+          all &= d;
+        }
+        if (all) {
+          break;
+        }
       }
-      long[][] nextSeqs = new long[rows][];
-      for (int row = 0; row < rows; row++) {
-        long[] prev = seqs[nextRows[row]];
-        nextSeqs[row] = Arrays.copyOf(prev, prev.length + 1);
-        nextSeqs[row][prev.length] = nextTokens[row];
-      }
-      seqs = nextSeqs;
-      beamScores = nextScores;
-      past = result.present().select(nextRows);
-      rowLora = rowLora.select(nextRows);
-      long[][] nextMask = new long[rows][];
-      long[][] nextPositions = new long[rows][1];
-      for (int row = 0; row < rows; row++) {
-        nextMask[row] = mask[nextRows[row]];
-        nextPositions[row][0] = positions[nextRows[row]][positions[nextRows[row]].length - 1] + 1;
-      }
-      mask = appendOnes(nextMask);
-      positions = nextPositions;
-      stepIds = new long[rows][1];
-      for (int row = 0; row < rows; row++) {
-        stepIds[row][0] = nextTokens[row];
-      }
-      boolean all = true;
-      for (boolean d : done) {
-        all &= d;
-      }
-      if (all) {
-        break;
-      }
+    } finally {
+      past.close();
     }
     List<Generation> generations = new ArrayList<>(batch);
     for (int b = 0; b < batch; b++) {

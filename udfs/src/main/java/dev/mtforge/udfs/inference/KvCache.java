@@ -1,49 +1,75 @@
 package dev.mtforge.udfs.inference;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
 /**
- * The attention key/value cache of a batch, on the JVM heap: per layer one key and one value
- * array shaped {@code [rows, kvHeads, length, headDim]} (row-major).
+ * The attention key/value cache of a batch: per layer one key and one value tensor shaped
+ * {@code [rows, kvHeads, length, headDim]}, kept in the engine's memory (the previous step's
+ * outputs are the next step's inputs). Copying the cache to the JVM heap and back on every step
+ * made a small model's decode loop allocate about 1 MB per step, and the memory traffic cost more
+ * CPU than the forward pass (PERFORMANCE.md).
  *
- * <p>Kept as plain arrays because DJL's ONNX Runtime arrays implement no gather: beam search
- * reorders rows here ({@link #select}) and the next step copies the cache back in.
+ * <p>Owns its tensors through its own {@link NDManager}: {@link #close} frees them. A search
+ * closes each cache once the next step has consumed it.
  */
-public final class KvCache {
+public final class KvCache implements AutoCloseable {
+  private final NDManager manager;
   private final int rows;
   private final int kvHeads;
   private final int length;
   private final int headDim;
-  private final float[][] keys;
-  private final float[][] values;
+  private final NDArray[] keys;
+  private final NDArray[] values;
 
   /**
-   * Wraps per-layer arrays (not copied).
+   * Takes ownership of per-layer tensors: they are attached to {@code manager}, which this cache
+   * closes.
    *
-   * @param keys per layer, {@code rows * kvHeads * length * headDim} floats
+   * @param manager a manager of this cache alone
+   * @param keys per layer, {@code [rows, kvHeads, length, headDim]} float32
    * @param values same shapes as keys
    */
-  public KvCache(int rows, int kvHeads, int length, int headDim, float[][] keys, float[][] values) {
+  public KvCache(NDManager manager, int rows, int kvHeads, int length, int headDim, NDArray[] keys, NDArray[] values) {
+    this.manager = Objects.requireNonNull(manager, "manager");
     this.rows = rows;
     this.kvHeads = kvHeads;
     this.length = length;
     this.headDim = headDim;
     this.keys = keys;
     this.values = values;
-    int expected = rows * kvHeads * length * headDim;
+    Shape expected = new Shape(rows, kvHeads, length, headDim);
     for (int layer = 0; layer < keys.length; layer++) {
-      if (keys[layer].length != expected || values[layer].length != expected) {
-        throw new IllegalArgumentException(
-            "KV cache layer " + layer + " holds " + keys[layer].length + "/" + values[layer].length
-                + " floats, expected " + expected + " for [" + rows + ", " + kvHeads + ", " + length
-                + ", " + headDim + "]");
-      }
+      check(keys[layer], expected, "key", layer);
+      check(values[layer], expected, "value", layer);
+      keys[layer].attach(manager);
+      values[layer].attach(manager);
+    }
+  }
+
+  private static void check(NDArray array, Shape expected, String what, int layer) {
+    if (!array.getShape().equals(expected) || array.getDataType() != DataType.FLOAT32) {
+      throw new IllegalArgumentException(
+          "KV cache " + what + " of layer " + layer + " is " + array.getDataType() + " " + array.getShape()
+              + ", expected float32 " + expected);
     }
   }
 
   /** An empty cache (length 0): the first step of a generation needs no separate prefill graph. */
-  public static KvCache empty(int layers, int rows, int kvHeads, int headDim) {
-    float[][] k = new float[layers][0];
-    float[][] v = new float[layers][0];
-    return new KvCache(rows, kvHeads, 0, headDim, k, v);
+  public static KvCache empty(NDManager parent, int layers, int rows, int kvHeads, int headDim) {
+    NDManager manager = parent.newSubManager();
+    Shape shape = new Shape(rows, kvHeads, 0, headDim);
+    NDArray[] k = new NDArray[layers];
+    NDArray[] v = new NDArray[layers];
+    for (int layer = 0; layer < layers; layer++) {
+      k[layer] = manager.create(new float[0], shape);
+      v[layer] = manager.create(new float[0], shape);
+    }
+    return new KvCache(manager, rows, kvHeads, 0, headDim, k, v);
   }
 
   public int rows() {
@@ -67,17 +93,21 @@ public final class KvCache {
     return headDim;
   }
 
-  /** The key array of a layer (not a copy). */
-  public float[] key(int layer) {
+  /** The key tensor of a layer (owned by this cache). */
+  public NDArray key(int layer) {
     return keys[layer];
   }
 
-  /** The value array of a layer (not a copy). */
-  public float[] value(int layer) {
+  /** The value tensor of a layer (owned by this cache). */
+  public NDArray value(int layer) {
     return values[layer];
   }
 
-  /** A cache whose row {@code i} is this cache's row {@code order[i]} (beam reordering). */
+  /**
+   * A cache whose row {@code i} is this cache's row {@code order[i]} (beam reordering): this cache
+   * itself when the order is the identity, else a new cache (close both). The engine's arrays
+   * implement no gather, so rows are copied through the heap.
+   */
   public KvCache select(int[] order) {
     boolean identity = order.length == rows;
     for (int i = 0; identity && i < order.length; i++) {
@@ -86,17 +116,29 @@ public final class KvCache {
     if (identity) {
       return this;
     }
-    int rowSize = kvHeads * length * headDim;
-    float[][] k = new float[keys.length][];
-    float[][] v = new float[keys.length][];
+    NDManager target = manager.getParentManager().newSubManager();
+    int rowBytes = kvHeads * length * headDim * Float.BYTES;
+    Shape shape = new Shape(order.length, kvHeads, length, headDim);
+    NDArray[] k = new NDArray[keys.length];
+    NDArray[] v = new NDArray[keys.length];
     for (int layer = 0; layer < keys.length; layer++) {
-      k[layer] = new float[order.length * rowSize];
-      v[layer] = new float[order.length * rowSize];
-      for (int i = 0; i < order.length; i++) {
-        System.arraycopy(keys[layer], order[i] * rowSize, k[layer], i * rowSize, rowSize);
-        System.arraycopy(values[layer], order[i] * rowSize, v[layer], i * rowSize, rowSize);
-      }
+      k[layer] = gather(target, keys[layer], order, rowBytes, shape);
+      v[layer] = gather(target, values[layer], order, rowBytes, shape);
     }
-    return new KvCache(order.length, kvHeads, length, headDim, k, v);
+    return new KvCache(target, order.length, kvHeads, length, headDim, k, v);
+  }
+
+  private static NDArray gather(NDManager target, NDArray source, int[] order, int rowBytes, Shape shape) {
+    ByteBuffer src = source.toByteBuffer();
+    ByteBuffer dst = target.allocateDirect(order.length * rowBytes);
+    for (int i = 0; i < order.length; i++) {
+      dst.put(i * rowBytes, src, order[i] * rowBytes, rowBytes);
+    }
+    return target.create(dst, shape, DataType.FLOAT32);
+  }
+
+  @Override
+  public void close() {
+    manager.close();
   }
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Language identification restricted to the languages of a run: lingua (high accuracy mode unless
@@ -131,6 +132,10 @@ public final class LanguageIdentifier {
    * choice among this identifier's languages.
    */
   public LanguageCheck check(String text, String expectedCode) {
+    return check(text, expectedCode, linguaOnce(text));
+  }
+
+  private LanguageCheck check(String text, String expectedCode, Supplier<Optional<String>> lingua) {
     Language expected = languages.get(expectedCode);
     if (expected == null) {
       throw new IllegalArgumentException(
@@ -143,7 +148,7 @@ public final class LanguageIdentifier {
     if (!codeToLingua.containsKey(expectedCode) || letters(text) < MIN_LETTERS_DEFAULT) {
       return new LanguageCheck(LanguageCheck.Verdict.OK, expectedCode, null, "script");
     }
-    Optional<String> detected = detectWithLingua(text);
+    Optional<String> detected = lingua.get();
     if (detected.isPresent() && !detected.get().equals(expectedCode)) {
       return new LanguageCheck(LanguageCheck.Verdict.WRONG_LANGUAGE, expectedCode, detected.get(), "lingua");
     }
@@ -156,7 +161,28 @@ public final class LanguageIdentifier {
    * nothing fits (no letters, an unknown script, or several script-only candidates).
    */
   public Optional<String> detect(String text) {
-    Optional<String> lingua = letters(text) == 0 ? Optional.empty() : detectWithLingua(text);
+    return detect(text, linguaOnce(text));
+  }
+
+  /**
+   * {@link #check} and {@link #detect} of one text, running lingua at most once (the two together
+   * are the off-target columns of a translation; lingua is most of their cost).
+   */
+  public Identification identify(String text, String expectedCode) {
+    Supplier<Optional<String>> lingua = linguaOnce(text);
+    return new Identification(check(text, expectedCode, lingua), detect(text, lingua));
+  }
+
+  /**
+   * What {@link #identify} found.
+   *
+   * @param check the verdict on the expected language
+   * @param detected the most likely language, if any
+   */
+  public record Identification(LanguageCheck check, Optional<String> detected) {}
+
+  private Optional<String> detect(String text, Supplier<Optional<String>> linguaResult) {
+    Optional<String> lingua = letters(text) == 0 ? Optional.empty() : linguaResult.get();
     if (lingua.isPresent()
         && ScriptDetector.matches(text, languages.get(lingua.get()).script())) {
       return lingua;
@@ -171,6 +197,21 @@ public final class LanguageIdentifier {
       return Optional.of(candidates.get(0));
     }
     return lingua;
+  }
+
+  /** Lingua's choice for a text, computed on first use and then remembered. */
+  private Supplier<Optional<String>> linguaOnce(String text) {
+    return new Supplier<>() {
+      private Optional<String> result;
+
+      @Override
+      public Optional<String> get() {
+        if (result == null) {
+          result = detectWithLingua(text);
+        }
+        return result;
+      }
+    };
   }
 
   private Optional<String> detectWithLingua(String text) {

@@ -254,8 +254,9 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
       String hyp = o.hypothesis();
       // No verdict on an output without letters: empty is a failure, not another language.
       boolean letters = hyp.codePoints().anyMatch(Character::isLetter);
-      LanguageCheck check = letters ? identifier.check(hyp, in.getString(3)) : null;
-      String detected = letters ? identifier.detect(hyp).orElse(null) : null;
+      LanguageIdentifier.Identification id = letters ? identifier.identify(hyp, in.getString(3)) : null;
+      LanguageCheck check = id == null ? null : id.check();
+      String detected = id == null ? null : id.detected().orElse(null);
       out.add(
           RowFactory.create(
               settings.systemId(), in.getString(0), in.getString(1), in.getString(2), in.getString(3),

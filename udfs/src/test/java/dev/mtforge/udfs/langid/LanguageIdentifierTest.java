@@ -90,4 +90,21 @@ class LanguageIdentifierTest {
     assertThat(LanguageIdentifier.linguaLanguage("uz")).isEmpty();
     assertThat(LanguageIdentifier.linguaLanguage("zh")).contains(com.github.pemistahl.lingua.api.Language.CHINESE);
   }
+
+  @Test
+  void identifyGivesWhatCheckAndDetectGiveSeparately() {
+    String[][] cases = {
+      {"Das ist leider ein deutscher Satz statt eines tschechischen.", "cs"},
+      {"Die Kinder im Dorf lernen im Sommer schwimmen.", "de"},
+      {"Это предложение написано не тем алфавитом.", "cs"},
+      {"O tren chegou con media hora de atraso.", "gl"},
+      {"Ano.", "cs"},
+      {"東京で寿司を食べた。", "ja"},
+    };
+    for (String[] c : cases) {
+      LanguageIdentifier.Identification id = ID.identify(c[0], c[1]);
+      assertThat(id.check()).as(c[0]).isEqualTo(ID.check(c[0], c[1]));
+      assertThat(id.detected()).as(c[0]).isEqualTo(ID.detect(c[0]));
+    }
+  }
 }
