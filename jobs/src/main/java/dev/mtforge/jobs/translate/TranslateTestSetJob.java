@@ -207,10 +207,10 @@ public final class TranslateTestSetJob {
   public Result execute() {
     Settings s = Settings.parse(options);
     SparkSession spark = warehouse.spark();
-    // A package on s3a:// is copied here too (the driver reads its manifest and generation
-    // config; in local mode the tasks then reuse this copy).
+    // The driver reads the package's manifest and generation config in place; only executors
+    // copy a package on s3a:// (the graph can be tens of GB).
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-    ModelPackage pkg = ModelPackage.open(ModelPackageCopies.localize(s.model, hadoopConf, ModelPackageCopies.defaultRoot()));
+    ModelPackage.Header pkg = ModelPackageCopies.header(s.model, hadoopConf);
     GenerationSettings defaults = pkg.generation();
     GenerationSettings generation =
         new GenerationSettings(s.numBeams, s.maxNewTokens, s.lengthPenalty, s.earlyStopping,

@@ -1,10 +1,13 @@
 package dev.mtforge.jobs.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.testing.S3ProxyServer;
+import dev.mtforge.schemas.InvalidInputException;
 import dev.mtforge.testing.SparkTestSession;
+import dev.mtforge.udfs.inference.ModelPackage;
 import dev.mtforge.udfs.spark.ModelPackageCopies;
 import java.io.File;
 import java.nio.file.Files;
@@ -78,5 +81,33 @@ class TranslateS3Test {
     }
     Row lineage = remote.spark().sql("SELECT DISTINCT source FROM translate_s3.translations").first();
     assertThat(lineage.getString(0)).isEqualTo("translate:s3a://models/tiny-llama");
+  }
+
+  @Test
+  void driverReadsThePackageHeaderInPlaceWithoutCopyingTheGraph() throws Exception {
+    Configuration conf = SparkTestSession.get().sparkContext().hadoopConfiguration();
+    FileSystem fs = new org.apache.hadoop.fs.Path("s3a://models/").getFileSystem(conf);
+    for (String name : new String[] {"mtforge-model.json", "generation_config.json", "tokenizer.json", "model.onnx"}) {
+      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TranslateTestSetJobTest.MODEL.resolve(name).toUri()),
+          new org.apache.hadoop.fs.Path("s3a://models/header-only/" + name));
+    }
+    ModelPackage.Header header = ModelPackageCopies.header("s3a://models/header-only", conf);
+    assertThat(header.manifest().name()).isEqualTo("tiny-llama");
+    assertThat(header.generation().eosTokenId())
+        .isEqualTo(ModelPackage.open(TranslateTestSetJobTest.MODEL).generation().eosTokenId());
+    if (Files.isDirectory(ModelPackageCopies.defaultRoot())) {
+      try (var copies = Files.list(ModelPackageCopies.defaultRoot())) {
+        assertThat(copies.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("header-only-"));
+      }
+    }
+
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TranslateTestSetJobTest.MODEL.resolve("mtforge-model.json").toUri()),
+        new org.apache.hadoop.fs.Path("s3a://models/no-graph/mtforge-model.json"));
+    assertThatThrownBy(() -> ModelPackageCopies.header("s3a://models/no-graph", conf))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("Model package s3a://models/no-graph: file 'model.onnx' named in mtforge-model.json is missing");
+    assertThatThrownBy(() -> ModelPackageCopies.header("s3a://models/nothing-here", conf))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("Model package s3a://models/nothing-here does not exist or is not a folder");
   }
 }

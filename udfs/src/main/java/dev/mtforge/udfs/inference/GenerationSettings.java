@@ -72,11 +72,24 @@ public record GenerationSettings(
 
   /** Reads the token ids and decoding defaults of an HF {@code generation_config.json}. */
   public static GenerationSettings read(Path file) {
-    JsonNode root;
     try {
-      root = new ObjectMapper().readTree(Files.readAllBytes(file));
+      return parse(Files.readAllBytes(file), file.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read generation config " + file, e);
+    }
+  }
+
+  /**
+   * Parses an HF {@code generation_config.json}.
+   *
+   * @param file where it came from, for errors (a path or URI)
+   */
+  public static GenerationSettings parse(byte[] json, String file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": not JSON (" + e.getMessage() + ")", e);
     }
     long eos = id(root, "eos_token_id", file);
     long bos = root.has("bos_token_id") ? id(root, "bos_token_id", file) : -1;
@@ -126,7 +139,7 @@ public record GenerationSettings(
         : mode + ":max" + maxNewTokens + ":lp" + lengthPenalty + ":es=" + es;
   }
 
-  private static long id(JsonNode root, String field, Path file) {
+  private static long id(JsonNode root, String field, String file) {
     JsonNode node = root.get(field);
     if (node != null && node.isArray() && node.size() > 0) {
       node = node.get(0); // a list of EOS ids: HF pads and appends with the first

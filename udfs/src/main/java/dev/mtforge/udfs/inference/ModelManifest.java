@@ -86,11 +86,24 @@ public record ModelManifest(
 
   /** Reads and checks a manifest file; errors name the file and the field. */
   public static ModelManifest read(Path file) {
-    JsonNode root;
     try {
-      root = new ObjectMapper().readTree(Files.readAllBytes(file));
+      return parse(Files.readAllBytes(file), file.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read model manifest " + file, e);
+    }
+  }
+
+  /**
+   * Parses and checks a manifest's JSON.
+   *
+   * @param file where it came from, for errors (a path or URI)
+   */
+  public static ModelManifest parse(byte[] json, String file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": not JSON (" + e.getMessage() + ")", e);
     }
     String format = text(root, "format", file);
     if (!FORMAT.equals(format)) {
@@ -140,7 +153,7 @@ public record ModelManifest(
     return template.replace("{layer}", Integer.toString(layer));
   }
 
-  private static JsonNode node(JsonNode parent, String field, Path file) {
+  private static JsonNode node(JsonNode parent, String field, String file) {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
       throw new IllegalArgumentException(file + ": missing field '" + field + "'");
@@ -148,7 +161,7 @@ public record ModelManifest(
     return node;
   }
 
-  private static String text(JsonNode parent, String field, Path file) {
+  private static String text(JsonNode parent, String field, String file) {
     JsonNode node = node(parent, field, file);
     if (!node.isTextual()) {
       throw new IllegalArgumentException(file + ": field '" + field + "' must be a string, found " + node);
@@ -156,7 +169,7 @@ public record ModelManifest(
     return node.asText();
   }
 
-  private static int integer(JsonNode parent, String field, Path file) {
+  private static int integer(JsonNode parent, String field, String file) {
     JsonNode node = node(parent, field, file);
     if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() <= 0) {
       throw new IllegalArgumentException(

@@ -1,6 +1,7 @@
 package dev.mtforge.udfs.spark;
 
 import dev.mtforge.schemas.InvalidInputException;
+import dev.mtforge.udfs.inference.ModelPackage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -103,6 +104,41 @@ public final class ModelPackageCopies {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot copy model package " + uri + " to " + root, e);
+    }
+  }
+
+  /**
+   * The manifest and generation config of a package, read in place: what a driver needs, without
+   * copying the graph (tens of GB for a 13B model) that only executors load. Checks that every
+   * file the manifest names is there.
+   */
+  public static ModelPackage.Header header(String uri, Configuration conf) {
+    if (!isRemote(uri)) {
+      ModelPackage pkg = ModelPackage.open(localize(uri, conf, defaultRoot()));
+      return new ModelPackage.Header(pkg.manifest(), pkg.generation());
+    }
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri);
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
+        throw new InvalidInputException("Model package " + uri + " does not exist or is not a folder", uri, null);
+      }
+      return ModelPackage.header(uri, new ModelPackage.FileAccess() {
+        @Override
+        public boolean isFile(String name) throws IOException {
+          org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir, name);
+          return fs.exists(file) && fs.getFileStatus(file).isFile();
+        }
+
+        @Override
+        public byte[] read(String name) throws IOException {
+          try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(dir, name))) {
+            return in.readAllBytes();
+          }
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read model package " + uri, e);
     }
   }
 
