@@ -6,6 +6,7 @@ import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
 import dev.mtforge.schemas.InvalidOptionException;
+import dev.mtforge.schemas.OptionValues;
 import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.Tables;
@@ -122,7 +123,7 @@ public final class EvaluateTranslationsJob {
       }
     }
     String tokenizer = options.getOrDefault(TOKENIZER, TOKENIZER_DEFAULT);
-    boolean lowercase = Boolean.parseBoolean(options.getOrDefault(LOWERCASE, LOWERCASE_DEFAULT));
+    boolean lowercase = OptionValues.bool(options, LOWERCASE, Boolean.parseBoolean(LOWERCASE_DEFAULT));
     List<MetricSpec> specs = new ArrayList<>();
     for (String name : options.getOrDefault(METRICS, METRICS_DEFAULT).split(",")) {
       if (!name.isBlank()) {
@@ -139,21 +140,18 @@ public final class EvaluateTranslationsJob {
 
   /** The bootstrap to run, or null when confidence intervals are off (validates the options). */
   BootstrapConfidence bootstrap() {
-    String on = options.getOrDefault(CONFIDENCE, CONFIDENCE_DEFAULT);
-    if (!on.equals("true") && !on.equals("false")) {
-      throw new InvalidOptionException("Option " + CONFIDENCE + " must be true or false, got '" + on + "'");
-    }
-    int samples = Integer.parseInt(options.getOrDefault(CONFIDENCE_N, CONFIDENCE_N_DEFAULT));
-    long seed = Long.parseLong(options.getOrDefault(SEED, SEED_DEFAULT));
+    boolean on = OptionValues.bool(options, CONFIDENCE, Boolean.parseBoolean(CONFIDENCE_DEFAULT));
+    int samples = OptionValues.positiveInt(options, CONFIDENCE_N, Integer.parseInt(CONFIDENCE_N_DEFAULT));
+    long seed = OptionValues.integer(options, SEED, Long.parseLong(SEED_DEFAULT));
     BootstrapConfidence b = BootstrapConfidence.of(samples, seed);
     new dev.mtforge.udfs.metrics.NumpyRandom(seed); // a seed NumPy would refuse fails here
-    return on.equals("true") ? b : null;
+    return on ? b : null;
   }
 
   public Result execute() {
     List<MetricSpec> specs = specs();
     BootstrapConfidence bootstrap = bootstrap();
-    int partitions = Integer.parseInt(options.getOrDefault(PARTITIONS, PARTITIONS_DEFAULT));
+    int partitions = OptionValues.nonNegativeInt(options, PARTITIONS, Integer.parseInt(PARTITIONS_DEFAULT)); // 0: automatic
     var spark = warehouse.spark();
     spark.sparkContext().setJobGroup("mtforge-evaluate", "Score translations: " + specs, false);
 

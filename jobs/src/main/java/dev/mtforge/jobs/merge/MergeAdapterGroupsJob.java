@@ -3,6 +3,7 @@ package dev.mtforge.jobs.merge;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidOptionException;
+import dev.mtforge.schemas.OptionValues;
 import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.udfs.tensor.merge.AdapterMergePlan;
 import dev.mtforge.udfs.tensor.merge.AdapterMergePlan.NamedAdapter;
@@ -114,7 +115,7 @@ public final class MergeAdapterGroupsJob {
     String direction = options.getOrDefault(DIRECTION, DIRECTION_DEFAULT);
     String strategy = options.getOrDefault(STRATEGY, STRATEGY_DEFAULT);
     String output = options.getOrDefault(OUTPUT, warehouse.location() + "/merged-adapters");
-    int partitions = Integer.parseInt(options.getOrDefault(PARTITIONS, "0"));
+    int partitions = OptionValues.nonNegativeInt(options, PARTITIONS, 0); // 0: one per LoRA module
     Set<Integer> wanted = new TreeSet<>();
     if (options.containsKey(GROUPS)) {
       for (String g : options.get(GROUPS).split(",")) {

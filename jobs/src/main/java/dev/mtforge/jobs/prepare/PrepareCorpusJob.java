@@ -23,6 +23,7 @@ import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
 import dev.mtforge.schemas.InvalidOptionException;
+import dev.mtforge.schemas.OptionValues;
 import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.Tables;
@@ -42,7 +43,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -365,8 +365,8 @@ public final class PrepareCorpusJob {
               "Unknown option '" + key + "' for prepare; known: " + new TreeSet<>(VALID_OPTIONS));
         }
       }
-      double ratio = number(options, MAX_LENGTH_RATIO, FilterSettings.MAX_LENGTH_RATIO_DEFAULT);
-      int minLength = (int) number(options, MIN_LENGTH_FOR_RATIO, FilterSettings.MIN_LENGTH_FOR_RATIO_DEFAULT);
+      double ratio = OptionValues.number(options, MAX_LENGTH_RATIO, FilterSettings.MAX_LENGTH_RATIO_DEFAULT);
+      int minLength = OptionValues.nonNegativeInt(options, MIN_LENGTH_FOR_RATIO, FilterSettings.MIN_LENGTH_FOR_RATIO_DEFAULT);
       List<String> train = splits(options.getOrDefault(TRAIN_SPLITS, TRAIN_SPLITS_DEFAULT));
       List<String> test = splits(options.getOrDefault(TEST_SPLITS, TEST_SPLITS_DEFAULT));
       for (String s : train) {
@@ -376,35 +376,11 @@ public final class PrepareCorpusJob {
         }
       }
       return new Settings(train, test, new FilterSettings(ratio, minLength), options.get(SPLIT), options.get(DATASET),
-          bool(options, SPLIT_SENTENCES, SPLIT_SENTENCES_DEFAULT));
+          OptionValues.bool(options, SPLIT_SENTENCES, SPLIT_SENTENCES_DEFAULT));
     }
 
     private static List<String> splits(String value) {
       return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }
-
-    private static boolean bool(Map<String, String> options, String key, boolean fallback) {
-      String value = options.get(key);
-      if (value == null) {
-        return fallback;
-      }
-      return switch (value.trim().toLowerCase(Locale.ROOT)) {
-        case "true" -> true;
-        case "false" -> false;
-        default -> throw new InvalidOptionException("Invalid value '" + value + "' for " + key + ": expected true or false");
-      };
-    }
-
-    private static double number(Map<String, String> options, String key, double fallback) {
-      String value = options.get(key);
-      if (value == null) {
-        return fallback;
-      }
-      try {
-        return Double.parseDouble(value.trim());
-      } catch (NumberFormatException e) {
-        throw new InvalidOptionException("Invalid value '" + value + "' for " + key + ": not a number");
-      }
     }
   }
 

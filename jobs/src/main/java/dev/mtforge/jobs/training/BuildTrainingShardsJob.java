@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidOptionException;
+import dev.mtforge.schemas.OptionValues;
 import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.udfs.spark.TokenCountUdf;
 import java.util.Arrays;
@@ -125,20 +126,17 @@ public final class BuildTrainingShardsJob {
       throw new InvalidOptionException(
           "Unknown strategy '" + strategy + "' for " + STRATEGY + "; known: " + String.join(", ", STRATEGIES));
     }
-    int sample = (int) number(SAMPLE, SAMPLE_DEFAULT);
-    if (sample < 0) {
-      throw new InvalidOptionException("Invalid value " + sample + " for " + SAMPLE + ": must be 0 (all) or more");
-    }
-    long seed = (long) number(SEED, SEED_DEFAULT);
+    int sample = OptionValues.nonNegativeInt(options, SAMPLE, SAMPLE_DEFAULT); // 0: all
+    long seed = OptionValues.integer(options, SEED, SEED_DEFAULT);
     boolean temperatureSampling = options.containsKey(TEMPERATURE) || options.containsKey(SAMPLE_TOTAL);
-    double temperature = number(TEMPERATURE, 1.0);
+    double temperature = OptionValues.number(options, TEMPERATURE, 1.0);
     if (!(temperature > 0) || Double.isInfinite(temperature)) {
       throw new InvalidOptionException(
           "Invalid value " + options.get(TEMPERATURE) + " for " + TEMPERATURE + ": must be a number > 0");
     }
     OptionalLong sampleTotal = OptionalLong.empty();
     if (options.containsKey(SAMPLE_TOTAL)) {
-      double total = number(SAMPLE_TOTAL, 0);
+      double total = OptionValues.number(options, SAMPLE_TOTAL, 0);
       if (total < 1 || total != Math.rint(total)) {
         throw new InvalidOptionException(
             "Invalid value " + options.get(SAMPLE_TOTAL) + " for " + SAMPLE_TOTAL + ": must be a whole number >= 1");
@@ -239,18 +237,6 @@ public final class BuildTrainingShardsJob {
           .withColumn("shard_group", when(col("direction").equalTo("xx-en"), expr("array_min(group_ids)"))
               .otherwise(col("group_id")));
     };
-  }
-
-  private double number(String key, double fallback) {
-    String value = options.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Double.parseDouble(value.trim());
-    } catch (NumberFormatException e) {
-      throw new InvalidOptionException("Invalid value '" + value + "' for " + key + ": not a number");
-    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
 import dev.mtforge.schemas.InvalidOptionException;
+import dev.mtforge.schemas.OptionValues;
 import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.Tables;
@@ -450,28 +451,24 @@ public final class TranslateTestSetJob {
         }
         s.directions.add(parts);
       }
-      s.numBeams = positive(options, NUM_BEAMS, NUM_BEAMS_DEFAULT);
-      s.maxNewTokens = positive(options, MAX_NEW_TOKENS, MAX_NEW_TOKENS_DEFAULT);
-      s.lengthPenalty = number(options, LENGTH_PENALTY, LENGTH_PENALTY_DEFAULT);
+      s.numBeams = OptionValues.positiveInt(options, NUM_BEAMS, NUM_BEAMS_DEFAULT);
+      s.maxNewTokens = OptionValues.positiveInt(options, MAX_NEW_TOKENS, MAX_NEW_TOKENS_DEFAULT);
+      s.lengthPenalty = OptionValues.number(options, LENGTH_PENALTY, LENGTH_PENALTY_DEFAULT);
       s.earlyStopping = GenerationSettings.EarlyStopping.parse(options.getOrDefault(EARLY_STOPPING, EARLY_STOPPING_DEFAULT));
-      s.batchSize = positive(options, BATCH_SIZE, BATCH_SIZE_DEFAULT);
+      s.batchSize = OptionValues.positiveInt(options, BATCH_SIZE, BATCH_SIZE_DEFAULT);
       s.systemId = options.get(SYSTEM_ID);
-      String chat = options.getOrDefault(CHAT_TEMPLATE, Boolean.toString(CHAT_TEMPLATE_DEFAULT)).toLowerCase(Locale.ROOT);
-      if (!chat.equals("true") && !chat.equals("false")) {
-        throw new InvalidOptionException("Option " + CHAT_TEMPLATE + " must be true or false, got '" + chat + "'");
-      }
-      s.chat = Boolean.parseBoolean(chat);
-      s.shots = nonNegative(options, SHOTS, SHOTS_DEFAULT);
+      s.chat = OptionValues.bool(options, CHAT_TEMPLATE, CHAT_TEMPLATE_DEFAULT);
+      s.shots = OptionValues.nonNegativeInt(options, SHOTS, SHOTS_DEFAULT);
       s.shotSplit = options.getOrDefault(SHOT_SPLIT, SHOT_SPLIT_DEFAULT).strip();
       if (s.shotSplit.isEmpty() || s.shotSplit.startsWith(":") || s.shotSplit.endsWith(":")) {
         throw new InvalidOptionException(
             "Option " + SHOT_SPLIT + " must be SPLIT or DATASET:SPLIT, got '" + s.shotSplit + "'");
       }
-      s.commitSegments = positive(options, COMMIT_SEGMENTS, COMMIT_SEGMENTS_DEFAULT);
-      s.threads = positive(options, THREADS, THREADS_DEFAULT);
+      s.commitSegments = OptionValues.positiveInt(options, COMMIT_SEGMENTS, COMMIT_SEGMENTS_DEFAULT);
+      s.threads = OptionValues.positiveInt(options, THREADS, THREADS_DEFAULT);
       s.device = options.getOrDefault(DEVICE, DEVICE_DEFAULT);
       ModelSpec.of("check").withDevice(s.device); // rejects an unknown device now, not in a task
-      s.partitions = options.containsKey(PARTITIONS) ? positive(options, PARTITIONS, 1) : 0;
+      s.partitions = options.containsKey(PARTITIONS) ? OptionValues.positiveInt(options, PARTITIONS, 1) : 0;
       return s;
     }
 
@@ -485,50 +482,6 @@ public final class TranslateTestSetJob {
         throw new InvalidOptionException("Option " + key + " is required");
       }
       return value;
-    }
-
-    private static int positive(Map<String, String> options, String key, int fallback) {
-      String value = options.get(key);
-      if (value == null) {
-        return fallback;
-      }
-      try {
-        int n = Integer.parseInt(value.strip());
-        if (n >= 1) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new InvalidOptionException("Option " + key + " must be a positive integer, got '" + value + "'");
-    }
-
-    private static int nonNegative(Map<String, String> options, String key, int fallback) {
-      String value = options.get(key);
-      if (value == null) {
-        return fallback;
-      }
-      try {
-        int n = Integer.parseInt(value.strip());
-        if (n >= 0) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new InvalidOptionException("Option " + key + " must be a non-negative integer, got '" + value + "'");
-    }
-
-    private static double number(Map<String, String> options, String key, double fallback) {
-      String value = options.get(key);
-      if (value == null) {
-        return fallback;
-      }
-      try {
-        return Double.parseDouble(value.strip());
-      } catch (NumberFormatException e) {
-        throw new InvalidOptionException("Option " + key + " must be a number, got '" + value + "'");
-      }
     }
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
+import dev.mtforge.schemas.InvalidOptionException;
 import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.testing.SparkTestSession;
@@ -181,7 +182,11 @@ class EvaluateTranslationsJobTest {
     assertThatThrownBy(() -> new EvaluateTranslationsJob(w, LanguageRegistry.defaults(), RunContext.start("r"))
             .option(EvaluateTranslationsJob.CONFIDENCE_N, "0").execute())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Number of bootstrap samples must be >= 1, got 0");
+        .hasMessage("Option metrics.confidence-n must be a positive integer, got '0'");
+    assertThatThrownBy(() -> new EvaluateTranslationsJob(w, LanguageRegistry.defaults(), RunContext.start("r"))
+            .option(EvaluateTranslationsJob.LOWERCASE, "yes").execute())
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessage("Option metrics.lowercase must be true or false, got 'yes'");
     assertThatThrownBy(() -> new EvaluateTranslationsJob(w, LanguageRegistry.defaults(), RunContext.start("r"))
             .option(EvaluateTranslationsJob.METRICS, "bleu,meteor").execute())
         .isInstanceOf(IllegalArgumentException.class)

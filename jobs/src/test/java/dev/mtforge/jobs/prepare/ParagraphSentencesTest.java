@@ -173,6 +173,6 @@ class ParagraphSentencesTest {
   void optionMustBeTrueOrFalse() {
     assertThatThrownBy(() -> job("run-bad").option(PrepareCorpusJob.SPLIT_SENTENCES, "yes").execute())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Invalid value 'yes' for prepare.split-sentences: expected true or false");
+        .hasMessage("Option prepare.split-sentences must be true or false, got 'yes'");
   }
 }

@@ -1,6 +1,7 @@
 package dev.mtforge.udfs.tensor.merge;
 
 import dev.mtforge.schemas.InvalidOptionException;
+import dev.mtforge.schemas.OptionValues;
 import dev.mtforge.udfs.tensor.safetensors.DType;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -181,10 +182,10 @@ public record MergeOptions(
     return new MergeOptions(
         method,
         preset,
-        number(options, DENSITY, d.density),
+        OptionValues.number(options, DENSITY, d.density),
         options.containsKey(WEIGHTS) ? weights(options.get(WEIGHTS)) : List.of(),
-        number(options, LAMBDA, d.lambda),
-        (long) number(options, SEED, 0),
+        OptionValues.number(options, LAMBDA, d.lambda),
+        OptionValues.integer(options, SEED, 0),
         enumOr(options, TopkScope.class, TOPK_SCOPE, d.topkScope),
         enumOr(options, KeepCount.class, KEEP_COUNT, d.keepCount),
         enumOr(options, SignVote.class, SIGN_VOTE, d.signVote),
@@ -193,7 +194,7 @@ public record MergeOptions(
         enumOr(options, SignTie.class, SIGN_TIE, d.signTie),
         enumOr(options, DareRescale.class, DARE_RESCALE, d.dareRescale),
         enumOr(options, LoraMode.class, LORA_MODE, d.loraMode),
-        (int) number(options, SVD_RANK, 0),
+        OptionValues.nonNegativeInt(options, SVD_RANK, 0),
         options.containsKey(OUTPUT_DTYPE) ? enumValue(DType.class, OUTPUT_DTYPE, options.get(OUTPUT_DTYPE)) : null);
   }
 
@@ -250,18 +251,6 @@ public record MergeOptions(
 
   static String label(Enum<?> value) {
     return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
-  }
-
-  private static double number(Map<String, String> options, String key, double fallback) {
-    String value = options.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Double.parseDouble(value.trim());
-    } catch (NumberFormatException e) {
-      throw new InvalidOptionException("Option " + key + " must be a number, got '" + value + "'");
-    }
   }
 
   private static List<Double> weights(String value) {
