@@ -14,12 +14,12 @@ import java.util.List;
  *
  * @param name short name, also the CLI command
  * @param args command line after {@code mtforge}, with placeholders
- * @param ciKillPoints the fixed kill points of the CI test
+ * @param killPoints fixed kill points, the most telling first (CI kills at that one)
  */
-public record PipelineStep(String name, List<String> args, List<KillPoint> ciKillPoints) {
+public record PipelineStep(String name, List<String> args, List<KillPoint> killPoints) {
   public PipelineStep {
     args = List.copyOf(args);
-    ciKillPoints = List.copyOf(ciKillPoints);
+    killPoints = List.copyOf(killPoints);
   }
 
   /** The command line with its placeholders filled in. */

@@ -4,89 +4,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtforge.testing.SparkTestSession;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Mutants of valid sample files, fed to every parser of user files: each must give a result or
- * an {@code InvalidInputException} (exit 3) within a second, never another exception, an error
- * or a hang. The long campaign is {@link HostileInputCampaign}; inputs it found crashing are the
- * cases of {@link HostileInputRegressionTest}.
+ * Property: every mutant of a valid sample file, fed to the parser of its format, gives a result
+ * or an {@code InvalidInputException} (exit 3) within five seconds, never another exception, an
+ * error or a hang. Mutants come from {@link Mutator} with a fixed seed per target, so a failure
+ * replays; the long campaign is {@link HostileInputCampaign}, and the inputs it found crashing are
+ * the cases of {@link HostileInputRegressionTest}.
  */
-class HostileInputsTest {
-  private static final List<HostileInputs.Target> TARGETS = HostileInputs.all(SparkTestSession.repoRoot());
+public class HostileInputsTest {
   private static final ExecutorService EXECUTOR = HostileInputs.executor();
-  private static final int TRIES = 250;
+  private static final int MUTANTS = 300;
 
-  @AfterContainer
+  @AfterAll
   static void stop() {
     EXECUTOR.shutdownNow();
   }
 
-  private static void mutantOf(String name, byte[] input) {
-    HostileInputs.Target target = TARGETS.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
-    HostileInputs.Verdict verdict = HostileInputs.check(EXECUTOR, target, input, Duration.ofSeconds(5));
-    assertThat(verdict.problem()).as("input (%d bytes) %s", input.length, HostileInputRegressionTest.escape(input))
-        .isNull();
+  static Stream<HostileInputs.Target> targets() {
+    return HostileInputs.all(SparkTestSession.repoRoot()).stream();
   }
 
-  private static Arbitrary<byte[]> mutants(String name) {
-    List<byte[]> seeds = TARGETS.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().seeds();
-    return Arbitraries.randomValue(random -> Mutator.mutate(seeds, random));
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("targets")
+  void everyMutantGivesAResultOrANamedError(HostileInputs.Target target) {
+    assertThat(problems(EXECUTOR, target, MUTANTS, 15)).isEmpty();
   }
 
-  @Provide Arbitrary<byte[]> lines() { return mutants("flores-ntrex-lines"); }
-  @Provide Arbitrary<byte[]> sgml() { return mutants("wmt-sgml"); }
-  @Provide Arbitrary<byte[]> wmtXml() { return mutants("wmt-xml"); }
-  @Provide Arbitrary<byte[]> almaJson() { return mutants("alma-json"); }
-  @Provide Arbitrary<byte[]> safetensors() { return mutants("safetensors"); }
-  @Provide Arbitrary<byte[]> adapterConfig() { return mutants("adapter-config"); }
-  @Provide Arbitrary<byte[]> tokenizerJson() { return mutants("tokenizer-json"); }
-  @Provide Arbitrary<byte[]> modelManifest() { return mutants("model-manifest"); }
-
-  @Property(tries = TRIES, seed = "15")
-  void floresAndNtrexLines(@ForAll("lines") byte[] input) {
-    mutantOf("flores-ntrex-lines", input);
-  }
-
-  @Property(tries = TRIES, seed = "15")
-  void wmtSgml(@ForAll("sgml") byte[] input) {
-    mutantOf("wmt-sgml", input);
-  }
-
-  @Property(tries = TRIES, seed = "15")
-  void wmtXml(@ForAll("wmtXml") byte[] input) {
-    mutantOf("wmt-xml", input);
-  }
-
-  @Property(tries = TRIES, seed = "15")
-  void almaJson(@ForAll("almaJson") byte[] input) {
-    mutantOf("alma-json", input);
-  }
-
-  @Property(tries = TRIES, seed = "15")
-  void safetensorsHeaderAndData(@ForAll("safetensors") byte[] input) {
-    mutantOf("safetensors", input);
-  }
-
-  @Property(tries = TRIES, seed = "15")
-  void peftAdapterConfig(@ForAll("adapterConfig") byte[] input) {
-    mutantOf("adapter-config", input);
-  }
-
-  @Property(tries = 100, seed = "15")
-  void tokenizerJson(@ForAll("tokenizerJson") byte[] input) {
-    mutantOf("tokenizer-json", input);
-  }
-
-  @Property(tries = TRIES, seed = "15")
-  void modelManifest(@ForAll("modelManifest") byte[] input) {
-    mutantOf("model-manifest", input);
+  /** The problems of {@code count} mutants drawn with {@code seed}, each with its input escaped. */
+  public static List<String> problems(ExecutorService executor, HostileInputs.Target target, int count, long seed) {
+    Random random = new Random(seed);
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      byte[] input = Mutator.mutate(target.seeds(), random);
+      HostileInputs.Verdict verdict = HostileInputs.check(executor, target, input, Duration.ofSeconds(5));
+      if (!verdict.ok()) {
+        problems.add(verdict.problem() + " on input " + HostileInputRegressionTest.escape(input));
+      }
+    }
+    return problems;
   }
 }
