@@ -73,6 +73,7 @@ public final class TokenCountUdf implements UDF1<String, Long> {
    * failure of the native loader becomes {@link InvalidInputException} naming the file.
    */
   public static void check(byte[] bytes, String file) {
+    HfTokenizers.check(bytes, file); // what would crash the native loader, named by file
     try (var tokenizer = HfTokenizers.load(new java.io.ByteArrayInputStream(bytes))) {
       tokenizer.encode("mtforge"); // a tokenizer that loads but cannot encode is as bad
     } catch (IOException | RuntimeException e) {

@@ -146,6 +146,24 @@ class HostileInputRegressionTest {
   }
 
   @Test
+  void tokenizerJsonThatWouldAbortTheJvmIsRefusedInJava() throws IOException {
+    // found by HostileInputsTest: a syntax error inside "decoder" made tokenizers 0.21 panic
+    // ("Helper: Error(\"expected ident\", line: 100, …)"), and a panic across JNI aborts the JVM
+    String good = Files.readString(dev.mtforge.testing.SparkTestSession.repoRoot()
+        .resolve("sample-data/models/tiny-llama/tokenizer.json"));
+    byte[] bad = good.replace("\"add_prefix_space\": false", "\"add_prefix_space\": fals")
+        .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> dev.mtforge.udfs.spark.TokenCountUdf.check(bad, "s3a://m/tokenizer.json"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("Cannot load tokenizer s3a://m/tokenizer.json: not valid JSON: Unrecognized token 'fals'");
+    byte[] unknown = good.replace("\"type\": \"ByteLevel\",\n  \"add_prefix_space\"", "\"type\": 7,\n  \"add_prefix_space\"")
+        .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> dev.mtforge.udfs.tokenize.HfTokenizers.check(unknown, "tokenizer.json"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("Cannot load tokenizer tokenizer.json: decoder {\"type\":7,");
+  }
+
+  @Test
   void nulBytesInTextAreKeptAsText() {
     assertThat(LineFileReader.read(new ByteArrayInputStream("a\u0000b\n".getBytes(StandardCharsets.UTF_8)), "x"))
         .containsExactly("a\u0000b");
