@@ -46,14 +46,27 @@ final class AdapterCsv {
         Map<String, String> row = it.next();
         found.add(entry(row, source + ":" + line, registry, defaultStrategy));
       }
-    } catch (JsonProcessingException e) {
-      throw malformed(source, line, e.getOriginalMessage(), e);
     } catch (RuntimeJsonMappingException e) {
       throw malformed(source, line, e.getMessage(), e);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + source, e);
+      throw dataError(e) ? malformed(source, line, message(e), e) : new UncheckedIOException("Cannot read " + source, e);
+    } catch (RuntimeException e) {
+      // MappingIterator wraps the parser's IOExceptions in plain RuntimeExceptions
+      if (e.getCause() instanceof IOException io && dataError(io)) {
+        throw malformed(source, line, message(io), e);
+      }
+      throw e;
     }
     return found;
+  }
+
+  /** Bad bytes or bad CSV, as opposed to a failing disk or network (which a retry may fix). */
+  private static boolean dataError(IOException e) {
+    return e instanceof JsonProcessingException || e instanceof java.io.CharConversionException;
+  }
+
+  private static String message(IOException e) {
+    return e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
   }
 
   private static InvalidInputException malformed(String source, int line, String problem, Throwable cause) {
