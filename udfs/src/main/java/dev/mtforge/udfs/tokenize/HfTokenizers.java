@@ -70,6 +70,53 @@ public final class HfTokenizers {
       throw invalid(file, "not a JSON object", null);
     }
     checkDecoder(root.get("decoder"), file);
+    checkPostProcessor(root.get("post_processor"), file);
+  }
+
+  /**
+   * A {@code TemplateProcessing} post-processor whose template names a special token missing from
+   * its {@code special_tokens} makes every encode panic ("no entry found for key").
+   */
+  private static void checkPostProcessor(JsonNode processor, String file) {
+    if (processor == null || !processor.isObject()) {
+      return; // other shapes are refused by the native loader with an error, not a panic
+    }
+    JsonNode type = processor.get("type");
+    if (type != null && "Sequence".equals(type.asText())) {
+      JsonNode processors = processor.get("processors");
+      if (processors != null && processors.isArray()) {
+        processors.forEach(p -> checkPostProcessor(p, file));
+      }
+      return;
+    }
+    if (type == null || !"TemplateProcessing".equals(type.asText())) {
+      return;
+    }
+    JsonNode specials = processor.get("special_tokens");
+    for (String template : new String[] {"single", "pair"}) {
+      JsonNode pieces = processor.get(template);
+      if (pieces == null || !pieces.isArray()) {
+        continue;
+      }
+      for (JsonNode piece : pieces) {
+        JsonNode id = piece.path("SpecialToken").path("id");
+        if (id.isTextual() && (specials == null || !specials.isObject() || !specials.has(id.textValue())
+            || !specials.get(id.textValue()).isObject())) {
+          throw invalid(file, "post_processor template '" + template + "' uses special token '" + id.textValue()
+              + "' that its special_tokens do not define", null);
+        }
+      }
+    }
+    if (specials != null && specials.isObject()) {
+      specials.fields().forEachRemaining(entry -> {
+        JsonNode ids = entry.getValue().path("ids");
+        JsonNode tokens = entry.getValue().path("tokens");
+        if (!ids.isArray() || !tokens.isArray() || ids.size() != tokens.size()) {
+          throw invalid(file, "post_processor special token '" + entry.getKey()
+              + "' needs ids and tokens arrays of one length", null);
+        }
+      });
+    }
   }
 
   private static void checkDecoder(JsonNode decoder, String file) {

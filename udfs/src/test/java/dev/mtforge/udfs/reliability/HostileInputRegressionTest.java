@@ -164,6 +164,24 @@ class HostileInputRegressionTest {
   }
 
   @Test
+  void tokenizerJsonWhoseTemplateNamesAnUndefinedSpecialTokenIsRefused() throws IOException {
+    // found by HostileInputCampaign (45 s, seed 20261202): the tokenizer loaded, then its first
+    // encode panicked in TemplateProcessing ("no entry found for key") and aborted the JVM
+    String good = Files.readString(dev.mtforge.testing.SparkTestSession.repoRoot()
+        .resolve("sample-data/models/tiny-llama/tokenizer.json"));
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(good);
+    com.fasterxml.jackson.databind.node.ObjectNode specials =
+        (com.fasterxml.jackson.databind.node.ObjectNode) root.path("post_processor").path("special_tokens");
+    specials.set("<x>", specials.remove("<s>"));
+    byte[] bad = json.writeValueAsBytes(root);
+    assertThatThrownBy(() -> dev.mtforge.udfs.spark.TokenCountUdf.check(bad, "tokenizer.json"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot load tokenizer tokenizer.json: post_processor template 'single' uses special token '<s>'"
+            + " that its special_tokens do not define");
+  }
+
+  @Test
   void nulBytesInTextAreKeptAsText() {
     assertThat(LineFileReader.read(new ByteArrayInputStream("a\u0000b\n".getBytes(StandardCharsets.UTF_8)), "x"))
         .containsExactly("a\u0000b");
