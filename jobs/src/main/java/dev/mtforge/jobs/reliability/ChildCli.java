@@ -49,7 +49,11 @@ public final class ChildCli {
 
   /** A child CLI on this JVM's own class path. */
   public static ChildCli ofThisJvm(Path home) {
-    return new ChildCli(home, System.getProperty("java.class.path"));
+    // absolute entries: the child runs in another working directory
+    String classPath = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    return new ChildCli(home, classPath);
   }
 
   /**
