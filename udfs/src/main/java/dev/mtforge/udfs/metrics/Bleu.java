@@ -107,7 +107,8 @@ public final class Bleu implements Metric {
     matches.clear();
     tokens.clear();
     tokenizer.tokenize(normalize(hypothesis), tokens);
-    int[] hypIds = vocab.ids(tokens);
+    int hypLen = tokens.size();
+    int[] hypIds = scratch.hypIds = vocab.ids(tokens, scratch.hypIds);
     int closestDiff = -1;
     int closestLen = -1;
     int ref = 0;
@@ -117,25 +118,26 @@ public final class Bleu implements Metric {
       }
       tokens.clear();
       tokenizer.tokenize(normalize(reference), tokens);
-      int[] ids = vocab.ids(tokens);
+      int refLen = tokens.size();
+      int[] ids = scratch.refIds = vocab.ids(tokens, scratch.refIds);
       if (vocab.size() > ClippedNgramMatches.MAX_VOCAB) {
         return null;
       }
-      matches.addReference(ids, ref++, maxOrder);
+      matches.addReference(ids, refLen, ref++, maxOrder);
       // the closest reference length; the shorter one on a tie (closestRefLength's rule)
-      int diff = Math.abs(hypIds.length - ids.length);
-      if (closestDiff == -1 || diff < closestDiff || (diff == closestDiff && ids.length < closestLen)) {
+      int diff = Math.abs(hypLen - refLen);
+      if (closestDiff == -1 || diff < closestDiff || (diff == closestDiff && refLen < closestLen)) {
         closestDiff = diff;
-        closestLen = ids.length;
+        closestLen = refLen;
       }
     }
     if (vocab.size() > ClippedNgramMatches.MAX_VOCAB) {
       return null;
     }
     long[] stats = new long[statsSize()];
-    stats[0] = hypIds.length;
+    stats[0] = hypLen;
     stats[1] = closestLen;
-    matches.countHypothesis(hypIds, maxOrder, stats);
+    matches.countHypothesis(hypIds, hypLen, maxOrder, stats);
     return stats;
   }
 
@@ -149,6 +151,8 @@ public final class Bleu implements Metric {
     final SegmentVocab vocab = new SegmentVocab();
     final Tokens tokens = new Tokens();
     final ClippedNgramMatches matches = new ClippedNgramMatches();
+    int[] hypIds = new int[64];
+    int[] refIds = new int[64];
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
