@@ -3,6 +3,10 @@
 r 16 on q, k, v, o, gate, up and down of 40 layers (hidden 5120, intermediate 13824): 62.6M F32
 parameters, 250 MB per adapter. Values are seeded uniform in [-0.01, 0.01) (float32), as
 udfs' AdapterMergeBench writes them; only the shapes, dtype and value spread matter to the merge.
+No two values of a tensor have the same magnitude: where they would, one is moved to the next
+float away from zero. With ties at the top-k cut, PEFT's result depends on torch.topk's order
+among equal values, which torch leaves unspecified (mtforge keeps the first in index order), and
+the benchmark checks the two outputs bit for bit.
 
   /usr/bin/python3 bench/make_lora_adapters.py OUT_DIR [N=8] [LAYERS=40]
 """
@@ -33,6 +37,18 @@ def specs(layers):
             yield prefix + ".lora_B.weight", (out_f, RANK)
 
 
+def untie(values):
+    """Moves values away from zero, one float at a time, until all magnitudes are distinct."""
+    while True:
+        bits = np.abs(values).view("<u4")
+        order = np.argsort(bits, kind="stable")
+        dup = order[1:][bits[order[1:]] == bits[order[:-1]]]
+        if dup.size == 0:
+            return
+        away = np.where(np.signbit(values[dup]), np.float32(-np.inf), np.float32(np.inf))
+        values[dup] = np.nextafter(values[dup], away)
+
+
 def write(directory, layers, seed):
     os.makedirs(directory, exist_ok=True)
     config = {"peft_type": "LORA", "r": RANK, "lora_alpha": 32,
@@ -52,7 +68,8 @@ def write(directory, layers, seed):
         f.write(struct.pack("<Q", len(raw)))
         f.write(raw)
         for _, shape in shapes:
-            values = ((rng.random(shape, dtype=np.float64) - 0.5) * 0.02).astype("<f4")
+            values = ((rng.random(shape, dtype=np.float64) - 0.5) * 0.02).astype("<f4").reshape(-1)
+            untie(values)
             f.write(values.tobytes())
     os.replace(tmp, os.path.join(directory, "adapter_model.safetensors"))
 
