@@ -97,18 +97,22 @@ public final class Bleu implements Metric {
     return stringStats(hypTokens, refTokens);
   }
 
-  /** The statistics with packed n-gram keys; null when the segment's vocabulary is too large. */
+  /**
+   * The statistics with packed n-gram keys; null when the segment's vocabulary is too large. The
+   * references' tokens get ids first; the hypothesis' tokens are only looked up (one no reference
+   * has cannot match, so it needs no id).
+   */
   private long[] packedStats(String hypothesis, List<String> references) {
     Scratch scratch = SCRATCH.get();
     SegmentVocab vocab = scratch.vocab;
+    Tokens hypTokens = scratch.hypTokens;
     Tokens tokens = scratch.tokens;
     ClippedNgramMatches matches = scratch.matches;
     vocab.clear();
     matches.clear();
-    tokens.clear();
-    tokenizer.tokenize(normalize(hypothesis), tokens);
-    int hypLen = tokens.size();
-    int[] hypIds = scratch.hypIds = vocab.ids(tokens, scratch.hypIds);
+    hypTokens.clear();
+    tokenizer.tokenize(normalize(hypothesis), hypTokens);
+    int hypLen = hypTokens.size();
     int closestDiff = -1;
     int closestLen = -1;
     int ref = 0;
@@ -131,9 +135,7 @@ public final class Bleu implements Metric {
         closestLen = refLen;
       }
     }
-    if (vocab.size() > ClippedNgramMatches.MAX_VOCAB) {
-      return null;
-    }
+    int[] hypIds = scratch.hypIds = vocab.known(hypTokens, scratch.hypIds);
     long[] stats = new long[statsSize()];
     stats[0] = hypLen;
     stats[1] = closestLen;
@@ -149,6 +151,7 @@ public final class Bleu implements Metric {
   /** Per-thread buffers of the packed path, reused across segments. */
   private static final class Scratch {
     final SegmentVocab vocab = new SegmentVocab();
+    final Tokens hypTokens = new Tokens();
     final Tokens tokens = new Tokens();
     final ClippedNgramMatches matches = new ClippedNgramMatches();
     int[] hypIds = new int[64];

@@ -120,7 +120,10 @@ final class ClippedNgramMatches {
     }
   }
 
-  /** Adds the hypothesis' (ids[0, length)) correct and total n-gram counts to BLEU statistics (from index 2). */
+  /**
+   * Adds the hypothesis' (ids[0, length); -1 for a token no reference has) correct and total
+   * n-gram counts to BLEU statistics (from index 2).
+   */
   void countHypothesis(int[] ids, int length, int maxOrder, long[] stats) {
     long[] k = keys;
     int[] m = meta;
@@ -130,8 +133,8 @@ final class ClippedNgramMatches {
     for (int i = 0; i < length; i++) {
       int id = ids[i];
       int at = 4 * id;
-      if (at >= u.length || u[at + GEN] != g) {
-        continue; // no reference has this token, nor any n-gram that starts with it
+      if (id < 0 || at >= u.length || u[at + GEN] != g) {
+        continue; // no reference has this token (id -1: not even an id), nor an n-gram starting with it
       }
       if (++u[at + HYP] <= u[at + REF_MAX]) {
         stats[2]++;

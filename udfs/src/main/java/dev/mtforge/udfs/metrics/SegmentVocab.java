@@ -55,6 +55,37 @@ final class SegmentVocab {
     return ids;
   }
 
+  /**
+   * The ids of {@code tokens} that are already known, -1 for the others, written to {@code into}
+   * if it is long enough (else to a new array, which is returned). Adds nothing.
+   */
+  int[] known(Tokens tokens, int[] into) {
+    int n = tokens.size();
+    int[] ids = into.length >= n ? into : new int[Math.max(n, 2 * into.length)];
+    char[] chars = tokens.chars();
+    int mask = slotId.length - 1;
+    int from = 0;
+    for (int i = 0; i < n; i++) {
+      int to = tokens.end(i);
+      int hash = tokens.hash(i);
+      int slot = (hash ^ (hash >>> 16)) & mask;
+      int id = -1;
+      while (slotGen[slot] == gen) {
+        if (slotHash[slot] == hash) {
+          int candidate = slotId[slot];
+          if (sameChars(chars, from, to, starts[candidate], ends[candidate])) {
+            id = candidate;
+            break;
+          }
+        }
+        slot = (slot + 1) & mask;
+      }
+      ids[i] = id;
+      from = to;
+    }
+    return ids;
+  }
+
   private int id(char[] chars, int from, int to, int hash) {
     int mask = slotId.length - 1;
     int slot = (hash ^ (hash >>> 16)) & mask;

@@ -75,14 +75,10 @@ final class Mteval13aScanner {
         // fast path: a run of quiet characters while no rule holds anything back that could
         // match. A quiet character passes every stage unchanged, so the held one goes straight
         // to the split and the run's last character is held in its place.
-        int j = i + 1;
-        while (j < n && (s[j] >= 128 || QUIET[s[j]])) {
-          j++;
-        }
         if (h != NONE) {
           split((char) h);
         }
-        tokens.appendSplit(s, i, j - 1);
+        int j = tokens.appendQuietRun(s, i, n, QUIET);
         held2 = s[j - 1];
         i = j;
         continue;

@@ -54,19 +54,31 @@ public final class Tokens {
   }
 
   /**
-   * {@code split}-appends {@code s[from, to)}: Python whitespace ends the token being built, any
-   * other character extends it. The hot loop of the 13a scanner, kept in one method with local
-   * copies of the fields so that it stays fast without C2.
+   * The 13a scanner's fast path in one loop: from {@code s[from]} (quiet), finds the run of
+   * characters that {@code quiet} (ASCII) or their being non-ASCII marks as quiet, and
+   * {@code split}-appends all of the run but its last character, which the scanner holds back.
+   * Returns the index just past the run.
    */
-  void appendSplit(char[] s, int from, int to) {
-    if (length + (to - from) > chars.length) {
-      chars = Arrays.copyOf(chars, Math.max(chars.length * 2, length + (to - from)));
+  int appendQuietRun(char[] s, int from, int n, boolean[] quiet) {
+    int runMax = n - from;
+    if (length + runMax > chars.length) {
+      chars = Arrays.copyOf(chars, Math.max(chars.length * 2, length + runMax));
     }
     char[] buf = chars;
     int len = length;
     int h = hash;
-    for (int k = from; k < to; k++) {
-      char c = s[k];
+    int j = from;
+    char c = s[j];
+    while (true) {
+      int next = j + 1;
+      if (next == n) {
+        break;
+      }
+      char d = s[next];
+      if (d < 128 && !quiet[d]) {
+        break;
+      }
+      // c is not the run's last: split-append it
       if (c < 128 ? !ASCII_SPACE[c] : !PythonText.isSpace(c)) {
         buf[len++] = c;
         h = 31 * h + c;
@@ -76,9 +88,12 @@ public final class Tokens {
         endToken();
         h = 0;
       }
+      c = d;
+      j = next;
     }
     length = len;
     hash = h;
+    return j + 1;
   }
 
   /** Ends the token being built; does nothing if it is empty. */

@@ -59,50 +59,88 @@ final class SparseCombine {
     boolean weightedVote = vote == SignVote.WEIGHTED;
     boolean total = method == SignMethod.TOTAL;
     for (int i = 0; i < n; i++) {
-      float[] x = inputs[i];
-      int[] at = kept[i];
-      float w = weights[i];
-      for (int j = 0, m = keptCount[i]; j < m; j++) {
-        int p = at[j];
-        float v = x[p];
-        int bits = Float.floatToRawIntBits(v);
-        int abs = bits & 0x7fffffff;
-        signs[p] |= (byte) (((abs | -abs) >>> 31) << (bits >>> 31)); // 1: a value > 0, 2: < 0
-        if (!electSign) {
-          sum[p] += v * w;
-        } else if (total) {
-          ballot[p] += weightedVote ? v * w : v;
-        } else {
-          ballot[p] += Math.signum(weightedVote ? v * w : v);
-        }
+      if (!electSign) {
+        sum(inputs[i], kept[i], keptCount[i], weights[i], sum, signs);
+      } else if (total) {
+        voteTotal(inputs[i], kept[i], keptCount[i], weightedVote ? weights[i] : 1f, ballot, signs);
+      } else {
+        voteFrequency(inputs[i], kept[i], keptCount[i], weightedVote ? weights[i] : 1f, ballot, signs);
       }
     }
     if (electSign) {
       int tiePositive = tie == SignTie.POSITIVE ? 1 : 0;
       boolean byCount = divideBy == DivideBy.COUNT;
       for (int i = 0; i < n; i++) {
-        float[] x = inputs[i];
-        int[] at = kept[i];
         float w = weights[i];
-        int share = Float.floatToRawIntBits(byCount ? 1f : w);
-        for (int j = 0, m = keptCount[i]; j < m; j++) {
-          int p = at[j];
-          float v = x[p];
-          int bits = Float.floatToRawIntBits(v);
-          int abs = bits & 0x7fffffff;
-          int nonZero = (abs | -abs) >>> 31;
-          // the elected sign: + where the vote is > 0, - where < 0, the tie rule where 0 (a vote
-          // that starts at +0 is never -0; finite values give no NaN vote)
-          int vote1 = Float.floatToRawIntBits(ballot[p]);
-          int voteNonZero = ((vote1 & 0x7fffffff) | -(vote1 & 0x7fffffff)) >>> 31;
-          int electedPositive = (voteNonZero & ~(vote1 >>> 31)) | ((voteNonZero ^ 1) & tiePositive);
-          int matches = nonZero & ~((bits >>> 31) ^ (electedPositive ^ 1)) & 1;
-          int mask = -matches;
-          sum[p] += Float.intBitsToFloat(Float.floatToRawIntBits(v * w) & mask);
-          divisor[p] += Float.intBitsToFloat(share & mask);
-        }
+        disjointSums(inputs[i], kept[i], keptCount[i], w, byCount ? 1f : w, tiePositive, ballot, sum, divisor);
       }
     }
+    long counts = finish(length, electSign, lambda, sum, divisor, signs, out);
+    stats.active += counts >>> 32;
+    stats.conflicts += counts & 0xffffffffL;
+  }
+
+  // one small method per loop: C2 compiles each far better than one method holding them all
+
+  /** 1 for a value > 0, 2 for < 0, 0 for 0 (finite values). */
+  private static int sign(int bits) {
+    int abs = bits & 0x7fffffff;
+    return ((abs | -abs) >>> 31) << (bits >>> 31);
+  }
+
+  private static void sum(float[] x, int[] at, int count, float w, float[] sum, byte[] signs) {
+    for (int j = 0; j < count; j++) {
+      int p = at[j];
+      float v = x[p];
+      signs[p] |= (byte) sign(Float.floatToRawIntBits(v));
+      sum[p] += v * w;
+    }
+  }
+
+  /** The vote by mass: w is the input's weight for a weighted vote, else 1 (v * 1 is v). */
+  private static void voteTotal(float[] x, int[] at, int count, float w, float[] ballot, byte[] signs) {
+    for (int j = 0; j < count; j++) {
+      int p = at[j];
+      float v = x[p];
+      signs[p] |= (byte) sign(Float.floatToRawIntBits(v));
+      ballot[p] += v * w;
+    }
+  }
+
+  private static void voteFrequency(float[] x, int[] at, int count, float w, float[] ballot, byte[] signs) {
+    for (int j = 0; j < count; j++) {
+      int p = at[j];
+      float v = x[p];
+      signs[p] |= (byte) sign(Float.floatToRawIntBits(v));
+      ballot[p] += Math.signum(v * w);
+    }
+  }
+
+  /** Adds the input's values that have the elected sign, and their shares of the divisor. */
+  private static void disjointSums(float[] x, int[] at, int count, float w, float share, int tiePositive,
+      float[] ballot, float[] sum, float[] divisor) {
+    int shareBits = Float.floatToRawIntBits(share);
+    for (int j = 0; j < count; j++) {
+      int p = at[j];
+      float v = x[p];
+      int bits = Float.floatToRawIntBits(v);
+      int abs = bits & 0x7fffffff;
+      int nonZero = (abs | -abs) >>> 31;
+      // the elected sign: + where the vote is > 0, - where < 0, the tie rule where 0 (a vote
+      // that starts at +0 is never -0; finite values give no NaN vote)
+      int vote = Float.floatToRawIntBits(ballot[p]);
+      int voteAbs = vote & 0x7fffffff;
+      int voteNonZero = (voteAbs | -voteAbs) >>> 31;
+      int electedPositive = (voteNonZero & ~(vote >>> 31)) | ((voteNonZero ^ 1) & tiePositive);
+      int mask = -(nonZero & ~((bits >>> 31) ^ (electedPositive ^ 1)) & 1);
+      sum[p] += Float.intBitsToFloat(Float.floatToRawIntBits(v * w) & mask);
+      divisor[p] += Float.intBitsToFloat(shareBits & mask);
+    }
+  }
+
+  /** Writes the results; returns (active positions << 32) | positions with a sign conflict. */
+  private static long finish(int length, boolean electSign, float lambda, float[] sum, float[] divisor,
+      byte[] signs, float[] out) {
     long active = 0;
     long conflicts = 0;
     for (int p = 0; p < length; p++) {
@@ -118,7 +156,6 @@ final class SparseCombine {
       }
       out[p] = lambda == 1f ? result : result * lambda;
     }
-    stats.active += active;
-    stats.conflicts += conflicts;
+    return (active << 32) | conflicts;
   }
 }

@@ -20,6 +20,67 @@ final class TopK {
     final int[] histogram = new int[BINS];
     int[] candidates = new int[4096];
     int[] candidateBits = new int[4096];
+    final int[] lowHistogram = new int[LOW_BINS];
+    int[] members = new int[256];
+  }
+
+  // the two passes over the tensor are methods of their own: C2 compiles small loops best
+
+  private static void histogram(float[] values, int length, int[] histogram) {
+    for (int i = 0; i < length; i++) {
+      histogram[(Float.floatToRawIntBits(values[i]) & 0x7fffffff) >>> SHIFT]++;
+    }
+  }
+
+  /** Lists positions above {@code bucket} and in it; returns the two counts as (above << 32) | in. */
+  private static long list(float[] values, int length, int bucket, int[] above, int[] in) {
+    int kept = 0;
+    int m = 0;
+    for (int i = 0; i < length; i++) {
+      int b = (Float.floatToRawIntBits(values[i]) & 0x7fffffff) >>> SHIFT;
+      above[kept] = i;
+      kept += (bucket - b) >>> 31;
+      in[m] = i;
+      m += ((b ^ bucket) - 1) >>> 31;
+    }
+    return ((long) kept << 32) | m;
+  }
+
+  private static final int LOW_SHIFT = 8;
+  private static final int LOW_BINS = 1 << (SHIFT - LOW_SHIFT);
+
+  /**
+   * The {@code rank}-th largest (1-based) of {@code bits[0, m)}, values that share their top
+   * 12 bits: a histogram of the next 11 bits, then a quickselect among the few values of the bin
+   * that holds the rank (a quickselect over the whole bucket, thousands of values with
+   * unpredictable branches, cost as much as a pass over the tensor).
+   */
+  private static int kthLargestOfBucket(Scratch scratch, int[] bits, int m, int rank) {
+    if (m <= 64) {
+      return kthLargest(bits, m, rank);
+    }
+    int[] low = scratch.lowHistogram;
+    java.util.Arrays.fill(low, 0);
+    for (int j = 0; j < m; j++) {
+      low[(bits[j] >>> LOW_SHIFT) & (LOW_BINS - 1)]++;
+    }
+    int above = 0;
+    int bin = LOW_BINS - 1;
+    while (above + low[bin] < rank) {
+      above += low[bin];
+      bin--;
+    }
+    if (scratch.members.length < low[bin]) {
+      scratch.members = new int[Math.max(low[bin], 2 * scratch.members.length)];
+    }
+    int[] members = scratch.members;
+    int t = 0;
+    for (int j = 0; j < m; j++) {
+      if (((bits[j] >>> LOW_SHIFT) & (LOW_BINS - 1)) == bin) {
+        members[t++] = bits[j];
+      }
+    }
+    return kthLargest(members, t, rank - above);
   }
 
   /** What {@link #keep} kept: how many positions, and how many of them hold a non-zero value. */
@@ -37,9 +98,7 @@ final class TopK {
     Scratch scratch = SCRATCH.get();
     int[] histogram = scratch.histogram;
     java.util.Arrays.fill(histogram, 0);
-    for (int i = 0; i < length; i++) {
-      histogram[(Float.floatToRawIntBits(values[i]) & 0x7fffffff) >>> SHIFT]++;
-    }
+    histogram(values, length, histogram);
     for (int b = Float.floatToRawIntBits(Float.POSITIVE_INFINITY) >>> SHIFT; b < BINS; b++) {
       if (histogram[b] != 0) {
         return null;
@@ -58,20 +117,14 @@ final class TopK {
     int[] candidates = scratch.candidates;
     // one branch-free pass: every position is written to both lists, and each list's length
     // advances only where it belongs (above the bucket: kept; in it: decided below)
-    int kept = 0;
-    int m = 0;
-    for (int i = 0; i < length; i++) {
-      int b = (Float.floatToRawIntBits(values[i]) & 0x7fffffff) >>> SHIFT;
-      into[kept] = i;
-      kept += (bucket - b) >>> 31;
-      candidates[m] = i;
-      m += ((b ^ bucket) - 1) >>> 31;
-    }
+    long lists = list(values, length, bucket, into, candidates);
+    int kept = (int) (lists >>> 32);
+    int m = (int) lists;
     int[] bits = scratch.candidateBits;
     for (int j = 0; j < m; j++) {
       bits[j] = Float.floatToRawIntBits(values[candidates[j]]) & 0x7fffffff;
     }
-    int thresholdBits = kthLargest(bits, m, (int) (k - above));
+    int thresholdBits = kthLargestOfBucket(scratch, bits, m, (int) (k - above));
     long greater = above;
     for (int j = 0; j < m; j++) {
       greater += (thresholdBits - bits[j]) >>> 31;
