@@ -60,12 +60,12 @@ public final class MtforgeCli implements Callable<Integer> {
 
   /** Runs a full {@code mtforge} command line and returns its exit code. */
   static int execute(String... args) {
-    if (args.length > 0 && args[0].equals("score")) {
-      // score must start fast: building the whole tree would load Spark and log4j2 classes for
-      // the other subcommands' options, over a second of CPU before the first line is read
-      CommandLine score = commandLine(new ScoreCommand());
-      score.setCommandName("mtforge score");
-      return score.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+    if (args.length > 0 && (args[0].equals("score") || args[0].equals("merge"))) {
+      // the local one-shot commands must start fast: building the whole tree would load Spark
+      // and log4j2 classes for the other subcommands' options, over a second of CPU first
+      CommandLine command = commandLine(args[0].equals("score") ? new ScoreCommand() : new MergeCommand());
+      command.setCommandName("mtforge " + args[0]);
+      return command.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
     }
     return run(new MtforgeCli(), args);
   }

@@ -343,11 +343,11 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         for (int k = 0; k < list.size(); k++) {
           Metric metric = list.get(k);
-          long[] sum =
+          long[] sum = POOL.submit(() ->
               java.util.stream.IntStream.range(0, hyps.size())
                   .parallel()
                   .mapToObj(i -> metric.segmentStats(hyps.get(i), segRefs.get(i)))
-                  .reduce(new long[metric.statsSize()], ScoreCommand::plus, ScoreCommand::plus);
+                  .reduce(new long[metric.statsSize()], ScoreCommand::plus, ScoreCommand::plus)).join();
           Metric.add(totals[k], sum);
         }
       }
@@ -374,6 +374,14 @@ public final class ScoreCommand implements Callable<Integer> {
     out.flush();
     return 0;
   }
+
+  /**
+   * Scores batches in parallel. Not the common pool: its workers drop their thread-locals after
+   * every task, and the metrics keep their per-thread scratch buffers (tokens, n-gram tables) in
+   * thread-locals.
+   */
+  private static final java.util.concurrent.ForkJoinPool POOL =
+      new java.util.concurrent.ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
   private static long[] plus(long[] a, long[] b) {
     long[] c = a.clone();

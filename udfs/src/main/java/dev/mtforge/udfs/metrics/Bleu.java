@@ -97,17 +97,22 @@ public final class Bleu implements Metric {
     return stringStats(hypTokens, refTokens);
   }
 
-  /** The statistics with packed n-gram keys; null when the segment's vocabulary is too large. */
+  /**
+   * The statistics with packed n-gram keys; null when the segment's vocabulary is too large. The
+   * references' tokens get ids first; the hypothesis' tokens are only looked up (one no reference
+   * has cannot match, so it needs no id).
+   */
   private long[] packedStats(String hypothesis, List<String> references) {
     Scratch scratch = SCRATCH.get();
     SegmentVocab vocab = scratch.vocab;
+    Tokens hypTokens = scratch.hypTokens;
     Tokens tokens = scratch.tokens;
     ClippedNgramMatches matches = scratch.matches;
     vocab.clear();
     matches.clear();
-    tokens.clear();
-    tokenizer.tokenize(normalize(hypothesis), tokens);
-    int[] hypIds = vocab.ids(tokens);
+    hypTokens.clear();
+    tokenizer.tokenize(normalize(hypothesis), hypTokens);
+    int hypLen = hypTokens.size();
     int closestDiff = -1;
     int closestLen = -1;
     int ref = 0;
@@ -117,25 +122,24 @@ public final class Bleu implements Metric {
       }
       tokens.clear();
       tokenizer.tokenize(normalize(reference), tokens);
-      int[] ids = vocab.ids(tokens);
+      int refLen = tokens.size();
+      int[] ids = scratch.refIds = vocab.ids(tokens, scratch.refIds);
       if (vocab.size() > ClippedNgramMatches.MAX_VOCAB) {
         return null;
       }
-      matches.addReference(ids, ref++, maxOrder);
+      matches.addReference(ids, refLen, ref++, maxOrder);
       // the closest reference length; the shorter one on a tie (closestRefLength's rule)
-      int diff = Math.abs(hypIds.length - ids.length);
-      if (closestDiff == -1 || diff < closestDiff || (diff == closestDiff && ids.length < closestLen)) {
+      int diff = Math.abs(hypLen - refLen);
+      if (closestDiff == -1 || diff < closestDiff || (diff == closestDiff && refLen < closestLen)) {
         closestDiff = diff;
-        closestLen = ids.length;
+        closestLen = refLen;
       }
     }
-    if (vocab.size() > ClippedNgramMatches.MAX_VOCAB) {
-      return null;
-    }
+    int[] hypIds = scratch.hypIds = vocab.known(hypTokens, scratch.hypIds);
     long[] stats = new long[statsSize()];
-    stats[0] = hypIds.length;
+    stats[0] = hypLen;
     stats[1] = closestLen;
-    matches.countHypothesis(hypIds, maxOrder, stats);
+    matches.countHypothesis(hypIds, hypLen, maxOrder, stats);
     return stats;
   }
 
@@ -147,8 +151,11 @@ public final class Bleu implements Metric {
   /** Per-thread buffers of the packed path, reused across segments. */
   private static final class Scratch {
     final SegmentVocab vocab = new SegmentVocab();
+    final Tokens hypTokens = new Tokens();
     final Tokens tokens = new Tokens();
     final ClippedNgramMatches matches = new ClippedNgramMatches();
+    int[] hypIds = new int[64];
+    int[] refIds = new int[64];
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);

@@ -69,7 +69,10 @@ public final class Chrf implements Metric {
       return new long[statsSize()];
     }
     // character orders: packed keys when the segment's alphabet is small enough, else strings
-    long[][] charStats = PackedChars.stats(charText(hyp), refs.stream().map(this::charText).toList(), charOrder);
+    long[][] charStats = charOrder == 0 ? null : PackedChars.stats(hyp, refs, charOrder, !whitespace);
+    if (charStats != null && wordOrder == 0 && refs.size() == 1) {
+      return charStats[0];
+    }
     List<Map<String, Integer>> hypWords = wordNgrams(hyp);
     List<Map<String, Integer>> hypChars = charStats == null ? charNgrams(hyp) : null;
     long[] best = null;

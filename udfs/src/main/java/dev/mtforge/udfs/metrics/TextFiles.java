@@ -98,6 +98,23 @@ public final class TextFiles {
 
     /** The next line, or null at the end of the file. */
     public String next() {
+      // fast path: the whole line is in the buffer; find its end and whether it is ASCII at once
+      int end = pos;
+      int bytes = 0;
+      while (end < limit) {
+        byte b = chunk[end];
+        if (b == '\n') {
+          break;
+        }
+        bytes |= b;
+        end++;
+      }
+      if (end < limit) {
+        int start = pos;
+        pos = end + 1;
+        lineNumber++;
+        return decode(chunk, start, end - start, bytes >= 0);
+      }
       try {
         int len = 0;
         boolean any = false;
@@ -134,24 +151,29 @@ public final class TextFiles {
         for (int i = 0; i < len && ascii; i++) {
           ascii = buf[i] >= 0;
         }
-        if (ascii) {
-          // ASCII needs no decoding and cannot be malformed
-          return PythonText.rstrip(new String(buf, 0, len, StandardCharsets.ISO_8859_1));
-        }
-        // the JDK's String decoder is fast and replaces malformed input with U+FFFD; only a
-        // line holding U+FFFD needs the strict decoder, to tell bad bytes from a real U+FFFD
-        String line = new String(buf, 0, len, StandardCharsets.UTF_8);
-        if (line.indexOf('\uFFFD') < 0) {
-          return PythonText.rstrip(line);
-        }
-        try {
-          return PythonText.rstrip(decoder.decode(ByteBuffer.wrap(buf, 0, len)).toString());
-        } catch (CharacterCodingException e) {
-          throw new InvalidInputException(
-              path + ":" + lineNumber + ": not valid UTF-8", path + ":" + lineNumber, e);
-        }
+        return decode(buf, 0, len, ascii);
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot read " + path, e);
+      }
+    }
+
+    /** A line's bytes as a right-stripped string; bad UTF-8 is an error naming the line. */
+    private String decode(byte[] bytes, int offset, int len, boolean ascii) {
+      if (ascii) {
+        // ASCII needs no decoding and cannot be malformed
+        return PythonText.rstrip(new String(bytes, offset, len, StandardCharsets.ISO_8859_1));
+      }
+      // the JDK's String decoder is fast and replaces malformed input with U+FFFD; only a
+      // line holding U+FFFD needs the strict decoder, to tell bad bytes from a real U+FFFD
+      String line = new String(bytes, offset, len, StandardCharsets.UTF_8);
+      if (line.indexOf('\uFFFD') < 0) {
+        return PythonText.rstrip(line);
+      }
+      try {
+        return PythonText.rstrip(decoder.decode(ByteBuffer.wrap(bytes, offset, len)).toString());
+      } catch (CharacterCodingException e) {
+        throw new InvalidInputException(
+            path + ":" + lineNumber + ": not valid UTF-8", path + ":" + lineNumber, e);
       }
     }
 

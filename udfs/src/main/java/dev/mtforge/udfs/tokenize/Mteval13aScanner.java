@@ -18,14 +18,18 @@ import static dev.mtforge.udfs.tokenize.MtevalRules.isSymbol;
  */
 final class Mteval13aScanner {
   private static final int NONE = -1;
-  private static final byte PLAIN = 0;
-  private static final byte SPECIAL = 1;
-  /** ASCII characters some rule looks at: symbols, digits, period, comma and hyphen. */
-  private static final byte[] CLASS = new byte[128];
+  /**
+   * ASCII characters no rule reacts to: neither symbol, digit, period, comma nor hyphen. Python
+   * whitespace counts as quiet too (the space is a symbol, but padding a space with spaces changes
+   * no token, and to the later rules any space is a non-digit like a letter), except the line
+   * feed, which 13a's unescaping may remove, and {@code <} and {@code &}, where it may rewrite.
+   */
+  private static final boolean[] QUIET = new boolean[128];
 
   static {
     for (char c = 0; c < 128; c++) {
-      CLASS[c] = isSymbol(c) || isDigit(c) || isPeriodComma(c) || c == '-' ? SPECIAL : PLAIN;
+      boolean special = isSymbol(c) || isDigit(c) || isPeriodComma(c) || c == '-';
+      QUIET[c] = (c == ' ' || !special) && c != '\n';
     }
   }
 
@@ -33,29 +37,59 @@ final class Mteval13aScanner {
   private int held2 = NONE;
   private int held3 = NONE;
   private int held4 = NONE;
+  private char[] line = new char[256];
 
   /** Appends the tokens of {@code line}; adds 13a's padding spaces itself. */
   void scan(CharSequence line, Tokens tokens) {
+    scan(line, tokens, false);
+  }
+
+  /**
+   * Appends the tokens of {@code text}, or, when {@code bailOnEscapes} is set and the text holds
+   * a character 13a's unescaping may rewrite ({@code <}, {@code &}, line feed), appends nothing
+   * and returns false.
+   */
+  boolean scan(CharSequence text, Tokens tokens, boolean bailOnEscapes) {
+    int n = text.length();
+    if (line.length < n) {
+      line = new char[Math.max(n, 2 * line.length)];
+    }
+    char[] s = line;
+    if (text instanceof String str) {
+      str.getChars(0, n, s, 0);
+    } else {
+      for (int i = 0; i < n; i++) {
+        s[i] = text.charAt(i);
+      }
+    }
+    int mark = tokens.size();
     out = tokens;
-    held2 = NONE;
+    held2 = ' '; // the leading padding space, as symbols(' ') leaves it
     held3 = NONE;
     held4 = NONE;
-    symbols(' ');
-    for (int i = 0, n = line.length(); i < n; i++) {
-      char c = line.charAt(i);
-      // fast path for the common case, a character no rule looks at while no rule holds
-      // anything back that could match: the held character leaves every stage unchanged
-      if (c >= 128 || CLASS[c] == PLAIN) {
-        int h = held2;
-        if (held3 == NONE && held4 == NONE && (h == NONE || h >= 128 || CLASS[h] == PLAIN)) {
-          if (h != NONE) {
-            split((char) h);
-          }
-          held2 = c;
-          continue;
+    int i = 0;
+    while (i < n) {
+      char c = s[i];
+      int h = held2;
+      if ((c >= 128 || QUIET[c]) && held3 == NONE && held4 == NONE && (h == NONE || h >= 128 || QUIET[h])) {
+        // fast path: a run of quiet characters while no rule holds anything back that could
+        // match. A quiet character passes every stage unchanged, so the held one goes straight
+        // to the split and the run's last character is held in its place.
+        if (h != NONE) {
+          split((char) h);
         }
+        int j = tokens.appendQuietRun(s, i, n, QUIET);
+        held2 = s[j - 1];
+        i = j;
+        continue;
+      }
+      if (bailOnEscapes && (c == '<' || c == '&' || c == '\n')) {
+        tokens.truncate(mark);
+        out = null;
+        return false;
       }
       symbols(c);
+      i++;
     }
     symbols(' ');
     if (held2 != NONE) {
@@ -69,6 +103,7 @@ final class Mteval13aScanner {
     }
     out.endToken();
     out = null;
+    return true;
   }
 
   /** {@code ([\{-\~\[-\` -\&\(-\+\:-\@\/])} to {@code " \1 "}. */

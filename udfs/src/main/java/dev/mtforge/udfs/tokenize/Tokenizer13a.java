@@ -31,8 +31,12 @@ public final class Tokenizer13a implements Tokenizer {
 
   @Override
   public void tokenize(String line, Tokens out) {
-    // the padding spaces the scanner adds let a sentence-final period be split off (as mteval)
-    SCANNER.get().scan(unescape(line), out);
+    // the padding spaces the scanner adds let a sentence-final period be split off (as mteval);
+    // unescaping is rare, so the scanner bails out on the characters it looks at (<, &, \n)
+    Mteval13aScanner scanner = SCANNER.get();
+    if (!scanner.scan(line, out, true)) {
+      scanner.scan(unescape(line), out, false);
+    }
   }
 
   /** 13a's language-independent part: drops {@code <skipped>} and joins lines, unescapes XML. */

@@ -170,15 +170,47 @@ public record AdapterMergePlan(
   /** Merges one module, reading its tensors from the inputs' open weight files (in input order). */
   public LoraMerge.Result mergeModule(List<SafetensorsCheckpoint> inputs, ModuleTask task) {
     int n = inputs.size();
-    float[][] a = new float[n][];
-    float[][] b = new float[n][];
-    for (int i = 0; i < n; i++) {
-      a[i] = inputs.get(i).readFloats(task.module() + ".lora_A.weight");
-      b[i] = inputs.get(i).readFloats(task.module() + ".lora_B.weight");
+    float[][] a;
+    float[][] b;
+    if (options.loraMode() == LoraMode.FACTORS && options.method() != MergeMethod.CAT) {
+      // the factors are read into this thread's reused arrays (merging only reads them or
+      // prunes them in place), so a module costs no allocation but its result
+      ModuleBuffers buffers = BUFFERS.get();
+      a = buffers.arrays(0, n, (long) task.ranks()[0] * task.in());
+      b = buffers.arrays(1, n, (long) task.out() * task.ranks()[0]);
+      for (int i = 0; i < n; i++) {
+        inputs.get(i).readFloats(task.module() + ".lora_A.weight", a[i]);
+        inputs.get(i).readFloats(task.module() + ".lora_B.weight", b[i]);
+      }
+    } else {
+      a = new float[n][];
+      b = new float[n][];
+      for (int i = 0; i < n; i++) {
+        a[i] = inputs.get(i).readFloats(task.module() + ".lora_A.weight");
+        b[i] = inputs.get(i).readFloats(task.module() + ".lora_B.weight");
+      }
     }
     float[][] t = thresholds == null ? null : new float[][] {thresholds, thresholds};
     return LoraMerge.merge(task.module(), a, b, task.ranks(), task.scalings(), task.in(), task.out(), options,
         weights, t);
+  }
+
+  private static final ThreadLocal<ModuleBuffers> BUFFERS = ThreadLocal.withInitial(ModuleBuffers::new);
+
+  /** One thread's arrays for the inputs' A and B factors, grown to the largest module seen. */
+  private static final class ModuleBuffers {
+    private final float[][][] arrays = new float[2][0][];
+
+    /** {@code n} arrays of at least {@code length} values for factor {@code which} (0 = A, 1 = B). */
+    float[][] arrays(int which, int n, long length) {
+      float[][] current = arrays[which];
+      if (current.length != n || current[0].length < length) {
+        int size = Math.toIntExact(Math.max(length, current.length == 0 ? 0 : current[0].length));
+        current = new float[n][size];
+        arrays[which] = current;
+      }
+      return current;
+    }
   }
 
   /** Opens every input's weights file (the caller closes them). */

@@ -6,9 +6,14 @@ import dev.mtforge.udfs.tensor.peft.PeftAdapter;
 import dev.mtforge.udfs.tensor.safetensors.SafetensorsCheckpoint;
 import dev.mtforge.udfs.tensor.safetensors.SafetensorsWriter;
 import dev.mtforge.udfs.tensor.safetensors.TensorFiles;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Merges LoRA adapters on one machine, module by module: peak memory is one module of every input
@@ -21,6 +26,9 @@ import java.util.Map;
  * }</pre>
  */
 public final class AdapterMerger {
+  /** Merged modules that may wait to be written, per core: bounds memory, evens out module sizes. */
+  private static final int MODULES_PER_THREAD = 4;
+
   private AdapterMerger() {}
 
   /**
@@ -62,28 +70,63 @@ public final class AdapterMerger {
       Map<String, MergeKernel.Stats> stats = new LinkedHashMap<>();
       try (SafetensorsWriter writer = SafetensorsWriter.create(
           files, files.resolve(outDir, PeftAdapter.WEIGHTS_FILE), plan.outputSpecs(), plan.outputMetadata())) {
-        // Modules are merged a batch at a time on all cores and written in order; memory is
-        // one batch of modules. Reads are positional, so the open files are shared by threads.
+        // Modules are merged on all cores and written in order by this thread while the next
+        // ones merge; at most a window of merged modules waits, which bounds memory (the inputs
+        // go through per-thread buffers). Reads are positional, so the open files are shared by
+        // threads. Own threads, not the common pool: its workers drop their thread-locals (the
+        // buffers) after every task.
         List<ModuleTask> tasks = plan.modules();
         int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), tasks.size()));
+        int window = MODULES_PER_THREAD * threads;
         AdapterMergePlan finalPlan = plan;
-        for (int from = 0; from < tasks.size(); from += threads) {
-          List<ModuleTask> batch = tasks.subList(from, Math.min(tasks.size(), from + threads));
-          List<LoraMerge.Result> results = batch.size() == 1
-              ? List.of(finalPlan.mergeModule(opened, batch.get(0)))
-              : batch.parallelStream().map(task -> finalPlan.mergeModule(opened, task)).toList();
-          for (int i = 0; i < batch.size(); i++) {
-            ModuleTask task = batch.get(i);
-            writer.write(task.module() + ".lora_A.weight", results.get(i).a());
-            writer.write(task.module() + ".lora_B.weight", results.get(i).b());
-            stats.put(task.module(), results.get(i).stats());
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+          Thread thread = new Thread(runnable, "mtforge-merge");
+          thread.setDaemon(true);
+          return thread;
+        });
+        try {
+          List<Future<LoraMerge.Result>> pending = new ArrayList<>();
+          for (int i = 0; i < tasks.size(); i++) {
+            ModuleTask task = tasks.get(i);
+            pending.add(pool.submit(() -> finalPlan.mergeModule(opened, task)));
+            if (i + 1 >= window || i + 1 == tasks.size()) {
+              // write the oldest module(s) once the window is full, or all at the end
+              int writeUpTo = i + 1 == tasks.size() ? tasks.size() : i + 1 - window + 1;
+              for (int j = stats.size(); j < writeUpTo; j++) {
+                LoraMerge.Result result = await(pending.get(j));
+                pending.set(j, null);
+                ModuleTask done = tasks.get(j);
+                writer.write(done.module() + ".lora_A.weight", result.a());
+                writer.write(done.module() + ".lora_B.weight", result.b());
+                stats.put(done.module(), result.stats());
+              }
+            }
           }
+        } finally {
+          pool.shutdownNow();
         }
       }
       plan.writeConfig(files, outDir);
       return new Result(outDir, plan.outputRank(), stats);
     } finally {
       opened.forEach(SafetensorsCheckpoint::close);
+    }
+  }
+
+  private static LoraMerge.Result await(Future<LoraMerge.Result> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while merging", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
     }
   }
 

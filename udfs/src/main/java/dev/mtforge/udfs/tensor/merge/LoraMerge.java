@@ -71,9 +71,10 @@ public final class LoraMerge {
         wa[i] = (float) (ws >= 0 ? root : -root); // the sign goes on one side only
         wb[i] = (float) root;
       }
-      float[] mergedA = mergeInPlace(module + ".lora_A.weight", a, wa, options,
+      // the arrays may be longer than the factors (reused buffers): the shapes give the lengths
+      float[] mergedA = mergeInPlace(module + ".lora_A.weight", a, ranks[0] * in, wa, options,
           thresholds == null ? null : thresholds[0], stats);
-      float[] mergedB = mergeInPlace(module + ".lora_B.weight", b, wb, options,
+      float[] mergedB = mergeInPlace(module + ".lora_B.weight", b, out * ranks[0], wb, options,
           thresholds == null ? null : thresholds[1], stats);
       return new Result(mergedA, mergedB, ranks[0], stats);
     }
@@ -116,22 +117,38 @@ public final class LoraMerge {
   static float[] mergeInPlace(
       String name, float[][] pruned, float[] weights, MergeOptions options, float[] thresholds,
       MergeKernel.Stats stats) {
+    return mergeInPlace(name, pruned, pruned[0].length, weights, options, thresholds, stats);
+  }
+
+  /**
+   * {@link #mergeInPlace} of the first {@code length} values of each array. A per-tensor magnitude
+   * cut (PEFT's and mergekit's scope) is not applied to the arrays: the positions it keeps go to
+   * {@link SparseCombine}, and the arrays are left as they are.
+   */
+  static float[] mergeInPlace(
+      String name, float[][] pruned, int length, float[] weights, MergeOptions options, float[] thresholds,
+      MergeKernel.Stats stats) {
     int n = pruned.length;
-    int length = pruned[0].length;
+    Pruning pruning = options.method().pruning();
+    if (pruning == Pruning.MAGNITUDE && options.density() < 1 && thresholds == null) {
+      float[] out = mergeKept(pruned, length, weights, options, stats);
+      if (out != null) {
+        return out;
+      }
+    }
     for (int i = 0; i < n; i++) {
       stats.total += length;
-      Pruning pruning = options.method().pruning();
       if (pruning == Pruning.MAGNITUDE && options.density() < 1) {
         // Whole-model cuts keep every tie at the threshold (see MergeOptions.TopkScope).
         MagnitudeSelect.Selection cut = thresholds != null
             ? new MagnitudeSelect.Selection(thresholds[i], Long.MAX_VALUE)
-            : MergeKernel.tensorSelection(pruned[i], options.density(), options.keepCount());
+            : MergeKernel.tensorSelection(pruned[i], length, options.density(), options.keepCount());
         stats.kept += MergeKernel.pruneMagnitude(pruned[i], 0, length, cut);
       } else if (pruning == Pruning.RANDOM && options.density() < 1) {
         stats.kept += MergeKernel.pruneRandom(pruned[i], 0, length, 0, options.density(), options.dareRescale(),
             options.seed(), name, i);
       } else {
-        stats.kept += nonZero(pruned[i]);
+        stats.kept += nonZero(pruned[i], length);
       }
     }
     float[] out = new float[length];
@@ -140,10 +157,41 @@ public final class LoraMerge {
     return out;
   }
 
-  private static long nonZero(float[] values) {
+  private static final ThreadLocal<int[][]> KEPT = ThreadLocal.withInitial(() -> new int[0][]);
+
+  /** Per-tensor top-k cuts as kept positions, combined sparsely; null when a value is not finite. */
+  private static float[] mergeKept(float[][] values, int length, float[] weights, MergeOptions options,
+      MergeKernel.Stats stats) {
+    int n = values.length;
+    int[][] kept = KEPT.get();
+    if (kept.length != n || kept[0].length < length) {
+      kept = new int[n][Math.max(length, kept.length == n ? kept[0].length : 0)];
+      KEPT.set(kept);
+    }
+    int[] counts = new int[n];
+    long k = MagnitudeSelect.keepRank(length, options.density(), options.keepCount());
+    boolean allTies = options.keepCount() == MergeOptions.KeepCount.KTHVALUE;
+    long nonZero = 0;
+    for (int i = 0; i < n && k > 0; i++) {
+      TopK.Kept cut = TopK.keep(values[i], length, k, allTies, kept[i]);
+      if (cut == null) {
+        return null;
+      }
+      counts[i] = cut.count();
+      nonZero += cut.nonZero();
+    }
+    stats.total += (long) n * length;
+    stats.kept += nonZero;
+    float[] out = new float[length];
+    SparseCombine.combine(values, kept, counts, length, weights, options.method().electsSign(), options.signVote(),
+        options.signMethod(), options.divideBy(), options.signTie(), (float) options.lambda(), out, stats);
+    return out;
+  }
+
+  private static long nonZero(float[] values, int length) {
     long count = 0;
-    for (float v : values) {
-      if (v != 0f) {
+    for (int i = 0; i < length; i++) {
+      if (values[i] != 0f) {
         count++;
       }
     }

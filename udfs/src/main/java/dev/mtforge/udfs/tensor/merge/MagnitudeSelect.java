@@ -88,11 +88,16 @@ public final class MagnitudeSelect {
    * rest of the ties fall outside it); k ≥ 1.
    */
   public static Selection select(float[] values, long k) {
+    return select(values, values.length, k);
+  }
+
+  /** {@link #select} over {@code values[0, length)}. */
+  public static Selection select(float[] values, int length, long k) {
     long[] high = newHighHistogram();
-    addHigh(high, values, 0, values.length);
+    addHigh(high, values, 0, length);
     Bucket bucket = locate(high, k);
     long[] low = newLowHistogram();
-    addLow(low, values, 0, values.length, bucket.bucket());
+    addLow(low, values, 0, length, bucket.bucket());
     long above = k - bucket.rankInBucket();
     for (int b = low.length - 1; b >= 0; b--) {
       if (above + low[b] >= k) {

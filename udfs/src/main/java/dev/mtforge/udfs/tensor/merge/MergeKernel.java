@@ -49,14 +49,20 @@ public final class MergeKernel {
    * {@code >= kthvalue}) every tie stays.
    */
   public static MagnitudeSelect.Selection tensorSelection(float[] values, double density, MergeOptions.KeepCount rule) {
-    long k = MagnitudeSelect.keepRank(values.length, density, rule);
+    return tensorSelection(values, values.length, density, rule);
+  }
+
+  /** {@link #tensorSelection} of {@code values[0, length)}. */
+  static MagnitudeSelect.Selection tensorSelection(
+      float[] values, int length, double density, MergeOptions.KeepCount rule) {
+    long k = MagnitudeSelect.keepRank(length, density, rule);
     if (density >= 1) {
       return new MagnitudeSelect.Selection(0f, Long.MAX_VALUE); // PEFT: density >= 1 prunes nothing
     }
     if (k == 0) {
       return new MagnitudeSelect.Selection(Float.POSITIVE_INFINITY, 0);
     }
-    MagnitudeSelect.Selection selection = MagnitudeSelect.select(values, k);
+    MagnitudeSelect.Selection selection = MagnitudeSelect.select(values, length, k);
     return rule == MergeOptions.KeepCount.FLOOR
         ? selection
         : new MagnitudeSelect.Selection(selection.threshold(), Long.MAX_VALUE);
@@ -149,9 +155,19 @@ public final class MergeKernel {
     }
   }
 
+  /** Positions combined per chunk: the chunk's running sums stay in the first-level cache. */
+  private static final int CHUNK = 1024;
+
   /**
    * Combines already-pruned inputs at positions {@code [offset, offset + length)} into {@code out}:
    * weighted sum, or (electSign) TIES' election and disjoint mean; then scales by λ.
+   *
+   * <p>The work runs a chunk of positions at a time, one input after the other: the sign vote in
+   * input order, then the disjoint sums in input order, so every position sees exactly the
+   * float32 operations of a position-at-a-time loop (adding +0 for a non-matching input changes
+   * nothing, since a sum that starts at +0 never becomes -0). The per-value decisions (sign,
+   * matches the elected sign) are bit masks rather than branches: on real task vectors they are
+   * coin flips that a branch predictor cannot learn.
    */
   public static void combine(
       float[][] inputs, int offset, int length, float[] weights, boolean electSign, SignVote vote,
@@ -160,54 +176,83 @@ public final class MergeKernel {
     boolean weightedVote = vote == SignVote.WEIGHTED;
     boolean total = method == SignMethod.TOTAL;
     boolean byCount = divideBy == DivideBy.COUNT;
-    float tieSign = tie == SignTie.POSITIVE ? 1f : -1f;
+    int tiePositive = tie == SignTie.POSITIVE ? 1 : 0;
+    float[] ballot = new float[CHUNK];
+    float[] sum = new float[CHUNK];
+    float[] divisor = new float[CHUNK];
+    int[] signs = new int[CHUNK];
+    int[] elected = new int[CHUNK];
     long active = 0;
     long conflicts = 0;
-    for (int j = 0; j < length; j++) {
-      int p = offset + j;
-      boolean positive = false;
-      boolean negative = false;
-      float sum = 0f;
-      float ballot = 0f;
+    for (int from = 0; from < length; from += CHUNK) {
+      int c = Math.min(CHUNK, length - from);
+      java.util.Arrays.fill(ballot, 0, c, 0f);
+      java.util.Arrays.fill(sum, 0, c, 0f);
+      java.util.Arrays.fill(divisor, 0, c, 0f);
+      java.util.Arrays.fill(signs, 0, c, 0);
+      int base = offset + from;
       for (int i = 0; i < n; i++) {
-        float v = inputs[i][p];
-        positive |= v > 0;
-        negative |= v < 0;
-        if (electSign) {
-          float cast = weightedVote ? v * weights[i] : v;
-          ballot += total ? cast : Math.signum(cast);
-        } else {
-          sum += v * weights[i];
-        }
-      }
-      if (positive | negative) {
-        active++;
-        if (positive & negative) {
-          conflicts++;
-        }
-      }
-      float result;
-      if (!electSign) {
-        result = sum;
-      } else if (!(positive | negative)) {
-        result = 0f;
-      } else {
-        float elected = ballot > 0 ? 1f : ballot < 0 ? -1f : tieSign;
-        float divisor = 0f;
-        for (int i = 0; i < n; i++) {
-          float v = inputs[i][p];
-          if (v != 0f && (v > 0) == (elected > 0)) {
-            sum += v * weights[i];
-            divisor += byCount ? 1f : weights[i];
+        float[] x = inputs[i];
+        float w = weights[i];
+        for (int p = 0; p < c; p++) {
+          float v = x[base + p];
+          signs[p] |= signBits(Float.floatToRawIntBits(v));
+          if (!electSign) {
+            sum[p] += v * w;
+          } else if (total) {
+            ballot[p] += weightedVote ? v * w : v;
+          } else {
+            ballot[p] += Math.signum(weightedVote ? v * w : v);
           }
         }
-        // PEFT clamps the count to >= 1; mergekit replaces a zero weight sum by 1.
-        result = sum / (divisor == 0f ? 1f : divisor);
       }
-      out[outOffset + j] = lambda == 1f ? result : result * lambda;
+      if (electSign) {
+        for (int p = 0; p < c; p++) {
+          float b = ballot[p];
+          elected[p] = b > 0 ? 1 : b < 0 ? 0 : tiePositive; // 1: the positive sign is elected
+        }
+        for (int i = 0; i < n; i++) {
+          float[] x = inputs[i];
+          float w = weights[i];
+          int share = Float.floatToRawIntBits(byCount ? 1f : w);
+          for (int p = 0; p < c; p++) {
+            int bits = Float.floatToRawIntBits(x[base + p]);
+            int abs = bits & 0x7fffffff;
+            int nonZero = (abs | -abs) >>> 31;
+            // v > 0: non-zero, not NaN, sign bit clear; a NaN (never > 0) matches a negative election
+            int positive = nonZero & ((abs - 0x7f800001) >>> 31) & ~(bits >>> 31);
+            int mask = -(nonZero & ~(positive ^ elected[p]));
+            sum[p] += Float.intBitsToFloat(Float.floatToRawIntBits(Float.intBitsToFloat(bits) * w) & mask);
+            divisor[p] += Float.intBitsToFloat(share & mask);
+          }
+        }
+      }
+      for (int p = 0; p < c; p++) {
+        int s = signs[p];
+        active += s != 0 ? 1 : 0;
+        conflicts += s == 3 ? 1 : 0;
+        float result;
+        if (!electSign) {
+          result = sum[p];
+        } else if (s == 0) {
+          result = 0f;
+        } else {
+          // PEFT clamps the count to >= 1; mergekit replaces a zero weight sum by 1.
+          float d = divisor[p];
+          result = sum[p] / (d == 0f ? 1f : d);
+        }
+        out[outOffset + from + p] = lambda == 1f ? result : result * lambda;
+      }
     }
     stats.active += active;
     stats.conflicts += conflicts;
+  }
+
+  /** 1 when the value is > 0, 2 when < 0, 0 for zeros and NaN (no branch). */
+  private static int signBits(int bits) {
+    int abs = bits & 0x7fffffff;
+    int number = ((abs | -abs) >>> 31) & ((abs - 0x7f800001) >>> 31);
+    return number << (bits >>> 31);
   }
 
   /** 64-bit FNV-1a of a string's UTF-8 bytes: a seed part stable across JVMs. */

@@ -42,7 +42,12 @@ public final class LocalTensorFiles implements TensorFiles, Serializable {
 
       @Override
       public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
-        ByteBuffer target = ByteBuffer.wrap(buffer, offset, length);
+        readFully(position, ByteBuffer.wrap(buffer, offset, length));
+      }
+
+      @Override
+      public void readFully(long position, ByteBuffer target) throws IOException {
+        int length = target.remaining();
         long at = position;
         while (target.hasRemaining()) {
           int read = channel.read(target, at);

@@ -153,6 +153,11 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     return shard(name).readFloats(name);
   }
 
+  /** A whole tensor as floats into a reused array; returns the element count (see {@link SafetensorsFile#readFloats(String, float[])}). */
+  public int readFloats(String name, float[] into) {
+    return shard(name).readFloats(name, into);
+  }
+
   /** A range of rows of a tensor as floats. */
   public float[] readRows(String name, long firstRow, long rowCount) {
     return shard(name).readRows(name, firstRow, rowCount);

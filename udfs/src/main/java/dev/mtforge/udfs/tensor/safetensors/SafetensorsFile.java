@@ -253,6 +253,44 @@ public final class SafetensorsFile implements AutoCloseable {
   }
 
   /**
+   * A whole tensor as floats, into {@code into[0, elements)} (an array reused across reads, at
+   * least that long); returns the element count. F32 data of local files goes from the file into
+   * a per-thread direct buffer and from there into the array: one copy each way, no allocation.
+   */
+  public int readFloats(String name, float[] into) {
+    Entry entry = entry(name);
+    int count = checkedCount(entry, entry.spec().elements());
+    if (into.length < count) {
+      throw new IllegalArgumentException("Tensor '" + name + "' has " + count + " elements; the array holds "
+          + into.length);
+    }
+    if (entry.spec().dtype() != DType.F32 || 4L * count > DIRECT_READ_BYTES) {
+      System.arraycopy(readElements(entry, 0, count), 0, into, 0, count);
+      return count;
+    }
+    ByteBuffer buffer = DIRECT.get();
+    if (buffer.capacity() < 4 * count) {
+      buffer = ByteBuffer.allocateDirect(Math.max(4 * count, 2 * buffer.capacity())).order(ByteOrder.LITTLE_ENDIAN);
+      DIRECT.set(buffer);
+    }
+    buffer.clear().limit(4 * count);
+    try {
+      input.readFully(dataStart + entry.begin(), buffer);
+    } catch (IOException e) {
+      throw new UncheckedIOException(path() + ": cannot read tensor '" + name + "'", e);
+    }
+    buffer.flip();
+    buffer.asFloatBuffer().get(into, 0, count);
+    return count;
+  }
+
+  /** Largest read that goes through the per-thread direct buffer. */
+  private static final long DIRECT_READ_BYTES = 64L << 20;
+
+  private static final ThreadLocal<ByteBuffer> DIRECT =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.LITTLE_ENDIAN));
+
+  /**
    * Rows {@code [firstRow, firstRow + rowCount)} of a tensor (row = outermost dimension), as
    * floats: the range read behind row-block merges of tensors too big for one task.
    */

@@ -135,6 +135,11 @@ public final class SafetensorsWriter implements AutoCloseable {
     for (int start = 0; start < length; start += CHUNK_ELEMENTS) {
       int n = Math.min(CHUNK_ELEMENTS, length - start);
       buffer.clear();
+      if (dtype == DType.F32) {
+        buffer.asFloatBuffer().put(values, offset + start, n); // one bulk copy
+        out.write(chunk, 0, 4 * n);
+        continue;
+      }
       for (int i = 0; i < n; i++) {
         float v = values[offset + start + i];
         switch (dtype) {

@@ -2,6 +2,7 @@ package dev.mtforge.udfs.tensor.safetensors;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.io.OutputStream;
 
 /**
@@ -36,6 +37,23 @@ public interface TensorFiles {
 
     /** Reads exactly {@code length} bytes at {@code position}; EOFException when the file is shorter. */
     void readFully(long position, byte[] buffer, int offset, int length) throws IOException;
+
+    /**
+     * Reads exactly {@code target.remaining()} bytes at {@code position} into {@code target}
+     * (advancing its position). Local files read straight into a direct buffer, without the
+     * copy through a heap array.
+     */
+    default void readFully(long position, ByteBuffer target) throws IOException {
+      int length = target.remaining();
+      if (target.hasArray()) {
+        readFully(position, target.array(), target.arrayOffset() + target.position(), length);
+        target.position(target.limit());
+      } else {
+        byte[] bytes = new byte[length];
+        readFully(position, bytes, 0, length);
+        target.put(bytes);
+      }
+    }
   }
 
   /** The local file system. */
