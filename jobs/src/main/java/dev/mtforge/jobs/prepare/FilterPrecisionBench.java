@@ -4,11 +4,13 @@ import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.udfs.filters.FilterSettings;
 import dev.mtforge.udfs.filters.PairFilters;
+import dev.mtforge.udfs.langid.LanguageCheckSettings;
 import dev.mtforge.udfs.langid.LanguageIdentifier;
 import dev.mtforge.udfs.readers.RawPair;
 import dev.mtforge.udfs.readers.ReadUnit;
 import dev.mtforge.udfs.readers.SourceFormat;
 import dev.mtforge.udfs.readers.SourceLayout;
+import dev.mtforge.udfs.readers.SourcePlan;
 import dev.mtforge.udfs.readers.UnitReader;
 import dev.mtforge.udfs.spark.HadoopSourceFiles;
 import java.util.ArrayList;
@@ -34,7 +36,7 @@ import org.apache.hadoop.conf.Configuration;
  *
  * <pre>{@code java -cp jobs/target/mtforge.jar dev.mtforge.jobs.prepare.FilterPrecisionBench \
  *     ntrex=/tmp/NTREX flores=/tmp/flores200_dataset languages=cs,de,fr,hi,is,ja,ru,uk,zh \
- *     [step=4] [show=0] [threads=2]}</pre>
+ *     [step=4] [show=0] [threads=2] [min-letters=N] [min-margin=X]}</pre>
  *
  * <p>{@code bench/filter-precision.sh} runs it; figures are in docs/DATA.md.
  */
@@ -57,44 +59,54 @@ public final class FilterPrecisionBench {
     int step = Integer.parseInt(opts.getOrDefault("step", "4"));
     int show = Integer.parseInt(opts.getOrDefault("show", "0"));
     int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
-    FilterSettings settings = FilterSettings.defaults();
+    LanguageCheckSettings check = new LanguageCheckSettings(
+        Integer.parseInt(opts.getOrDefault("min-letters", String.valueOf(LanguageCheckSettings.MIN_LETTERS_DEFAULT))),
+        Double.parseDouble(opts.getOrDefault("min-margin", String.valueOf(LanguageCheckSettings.MIN_MARGIN_DEFAULT))));
+    FilterSettings settings = new FilterSettings(FilterSettings.MAX_LENGTH_RATIO_DEFAULT,
+        FilterSettings.MIN_LENGTH_FOR_RATIO_DEFAULT, check);
     List<Language> languages = new ArrayList<>();
     languages.add(REGISTRY.pivot());
     codes.forEach(c -> languages.add(REGISTRY.language(c)));
     LanguageIdentifier id = LanguageIdentifier.shared(languages);
     ForkJoinPool pool = new ForkJoinPool(threads);
 
-    System.out.printf(Locale.ROOT, "Filters: %s, lingua high accuracy, languages en + %s%n%n", settings, codes);
+    System.out.printf(Locale.ROOT, "Language check: %s, lingua high accuracy, languages en + %s%n%n", check, codes);
     Map<String, Map<Integer, String>> ntrexTexts = new TreeMap<>();
+    long[] ntrexRejected = new long[2]; // rejected human pairs, all human pairs
     for (String source : List.of("ntrex", "flores")) {
       if (!opts.containsKey(source)) {
         continue;
       }
       SourceFormat format = source.equals("ntrex") ? SourceFormat.NTREX128 : SourceFormat.FLORES200;
       Map<String, List<RawPair>> bySet = read(format, opts.get(source), codes);
-      System.out.println("| " + source + " | pairs | wrong_script | wrong_language | rejected | rate |");
-      System.out.println("|---|---:|---:|---:|---:|---:|");
+      System.out.println("| " + source + " | pairs | wrong_script | wrong_language | language or script | rate | other reasons |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---|");
       long[] total = new long[4];
+      Map<String, Long> otherTotal = new TreeMap<>();
       for (Map.Entry<String, List<RawPair>> set : bySet.entrySet()) {
         List<RawPair> pairs = set.getValue();
         List<List<PairFilters.Problem>> problems = pool.submit(() -> pairs.parallelStream()
             .map(p -> PairFilters.check(p.srcText(), p.tgtText(), p.srcLang(), p.tgtLang(), settings, id))
             .toList()).get();
-        long script = problems.stream().filter(p -> has(p, PairFilters.WRONG_SCRIPT)).count();
-        long language = problems.stream().filter(p -> has(p, PairFilters.WRONG_LANGUAGE)).count();
-        long rejected = problems.stream()
-            .filter(p -> has(p, PairFilters.WRONG_SCRIPT) || has(p, PairFilters.WRONG_LANGUAGE)).count();
-        long[] row = {pairs.size(), script, language, rejected};
+        // As prepare does: a pair is rejected for its first problem.
+        long script = problems.stream().filter(p -> first(p, PairFilters.WRONG_SCRIPT)).count();
+        long language = problems.stream().filter(p -> first(p, PairFilters.WRONG_LANGUAGE)).count();
+        Map<String, Long> other = problems.stream().filter(p -> !p.isEmpty())
+            .map(p -> p.get(0).reason())
+            .filter(r -> !r.equals(PairFilters.WRONG_SCRIPT) && !r.equals(PairFilters.WRONG_LANGUAGE))
+            .collect(Collectors.groupingBy(r -> r, TreeMap::new, Collectors.counting()));
+        other.forEach((k, v) -> otherTotal.merge(k, v, Long::sum));
+        long[] row = {pairs.size(), script, language, script + language};
         for (int i = 0; i < 4; i++) {
           total[i] += row[i];
         }
-        System.out.println(row(set.getKey(), row));
+        System.out.println(row(set.getKey(), row, other));
         for (int i = 0, shown = 0; i < pairs.size() && shown < show; i++) {
           List<PairFilters.Problem> p = problems.get(i);
-          if (has(p, PairFilters.WRONG_SCRIPT) || has(p, PairFilters.WRONG_LANGUAGE)) {
+          if (first(p, PairFilters.WRONG_SCRIPT) || first(p, PairFilters.WRONG_LANGUAGE)) {
             shown++;
-            System.out.printf("|   | seg %d: %s | %s | %s | | |%n", pairs.get(i).segId(), p, clip(pairs.get(i).srcText()),
-                clip(pairs.get(i).tgtText()));
+            System.out.printf("|   | seg %d: %s | %s | %s | | | |%n", pairs.get(i).segId(), p.get(0).detail(),
+                clip(pairs.get(i).srcText()), clip(pairs.get(i).tgtText()));
           }
         }
         if (format == SourceFormat.NTREX128) {
@@ -104,18 +116,22 @@ public final class FilterPrecisionBench {
           }
         }
       }
-      System.out.println(row("**all**", total));
+      System.out.println(row("**all**", total, otherTotal));
+      if (format == SourceFormat.NTREX128) {
+        ntrexRejected[0] = total[3];
+        ntrexRejected[1] = total[0];
+      }
       System.out.println();
     }
     if (!ntrexTexts.isEmpty()) {
-      recall(WrongPairSet.generate(languages, ntrexTexts, step), settings, id, pool, show);
+      recall(WrongPairSet.generate(languages, ntrexTexts, step), settings, id, pool, show, ntrexRejected);
     }
     pool.shutdown();
   }
 
   private static void recall(
-      List<WrongPairSet.WrongPair> wrong, FilterSettings settings, LanguageIdentifier id, ForkJoinPool pool, int show)
-      throws InterruptedException, ExecutionException {
+      List<WrongPairSet.WrongPair> wrong, FilterSettings settings, LanguageIdentifier id, ForkJoinPool pool, int show,
+      long[] humanRejected) throws InterruptedException, ExecutionException {
     List<List<PairFilters.Problem>> problems = pool.submit(() -> wrong.parallelStream()
         .map(w -> PairFilters.check(w.src(), w.tgt(), w.lang(), "en", settings, id)).toList()).get();
     Map<String, Map<WrongPairSet.Kind, long[]>> counts = new TreeMap<>();
@@ -154,13 +170,21 @@ public final class FilterPrecisionBench {
       line.append(t == null ? " – |" : String.format(Locale.ROOT, " %.1f %% (%d/%d) |", 100.0 * t[0] / t[1], t[0], t[1]));
     }
     System.out.println(line);
+    long caught = total.values().stream().mapToLong(t -> t[0]).sum();
+    long generated = total.values().stream().mapToLong(t -> t[1]).sum();
+    System.out.printf(Locale.ROOT, "%nRecall %.1f %% (%d of %d generated wrong pairs); precision %.2f %% (%d caught"
+            + " against %d of %d NTREX-128 human pairs rejected for language or script)%n",
+        100.0 * caught / generated, caught, generated, 100.0 * caught / (caught + humanRejected[0]), caught,
+        humanRejected[0], humanRejected[1]);
   }
 
   /** Pairs of the format's folder for the languages, by {@code dataset/split lang}. */
   private static Map<String, List<RawPair>> read(SourceFormat format, String root, List<String> codes) {
     HadoopSourceFiles files = new HadoopSourceFiles(new Configuration());
     Map<String, List<RawPair>> bySet = new TreeMap<>();
-    for (ReadUnit unit : SourceLayout.plan(format, root, files, REGISTRY, Optional.empty(), Optional.empty())) {
+    SourcePlan plan = SourceLayout.scan(format, root, files, REGISTRY, Optional.empty(), Optional.empty());
+    System.out.println(plan.describe().replaceAll("\\(([^()]{200})[^()]*\\)", "($1…)") + "\n");
+    for (ReadUnit unit : plan.units()) {
       if (codes.contains(unit.srcLang())) {
         bySet.put(unit.dataset() + "/" + unit.split() + " " + unit.srcLang(), UnitReader.read(unit, files));
       }
@@ -172,9 +196,14 @@ public final class FilterPrecisionBench {
     return problems.stream().anyMatch(p -> p.reason().equals(reason));
   }
 
-  private static String row(String name, long[] r) {
-    return String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.2f %% |", name, r[0], r[1], r[2], r[3],
-        r[0] == 0 ? 0.0 : 100.0 * r[3] / r[0]);
+  private static boolean first(List<PairFilters.Problem> problems, String reason) {
+    return !problems.isEmpty() && problems.get(0).reason().equals(reason);
+  }
+
+  private static String row(String name, long[] r, Map<String, Long> other) {
+    return String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.2f %% | %s |", name, r[0], r[1], r[2], r[3],
+        r[0] == 0 ? 0.0 : 100.0 * r[3] / r[0],
+        other.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
   }
 
   private static String clip(String text) {

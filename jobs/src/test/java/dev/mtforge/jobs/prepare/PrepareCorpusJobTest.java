@@ -81,6 +81,13 @@ class PrepareCorpusJobTest {
     assertThat(rows("SELECT src_lang, count(*) FROM " + DB + ".parallel_sentences WHERE dataset = 'ntrex128'"
         + " AND direction = 'xx-en' GROUP BY src_lang ORDER BY src_lang"))
         .containsExactly("[de,8]", "[sr,8]", "[zh,8]");
+    // The sample is laid out like the NTREX-128 repository: DOCUMENT_IDS.tsv gives the doc ids,
+    // README, LICENSE, LANGUAGES.tsv and the variants prepare does not read are skipped.
+    assertThat(rows("SELECT doc_id, collect_list(seg_id) FROM " + DB + ".parallel_sentences WHERE dataset = 'ntrex128'"
+        + " AND src_lang = 'zh' GROUP BY doc_id ORDER BY min(seg_id)"))
+        .containsExactly("[sample.committee,WrappedArray(1)]", "[sample.traffic,WrappedArray(2, 3)]",
+            "[sample.shops,WrappedArray(4)]", "[sample.weather,WrappedArray(5, 6)]", "[sample.music,WrappedArray(7)]",
+            "[sample.transport,WrappedArray(8)]");
   }
 
   @Test
