@@ -184,6 +184,10 @@ public final class SourceLayout {
    */
   static String relative(String root, String path) {
     String r = withoutScheme(root);
+    if (!root.contains(":") && !r.startsWith("/")) {
+      // a relative local folder: Hadoop lists it as absolute paths under the working directory
+      r = java.nio.file.Path.of(r).toAbsolutePath().normalize().toString();
+    }
     String p = withoutScheme(path);
     if (r.endsWith("/")) {
       r = r.substring(0, r.length() - 1);

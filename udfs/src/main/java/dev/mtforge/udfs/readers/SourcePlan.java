@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What {@link SourceLayout#scan} found in one source: the units to read and the files it skips.
@@ -27,9 +28,8 @@ public record SourcePlan(String root, SourceFormat format, List<ReadUnit> units,
    */
   public String describe() {
     long files = units.stream()
-        .flatMap(u -> java.util.stream.Stream.concat(
-            java.util.stream.Stream.of(u.srcPath()),
-            java.util.stream.Stream.concat(u.refPaths().stream(), u.hypPaths().values().stream())))
+        .flatMap(u -> Stream.concat(Stream.of(u.srcPath()),
+            Stream.concat(u.refPaths().stream(), u.hypPaths().values().stream())))
         .distinct().count();
     StringBuilder text = new StringBuilder(format + " " + root + ": " + files + " files in " + units.size()
         + " read units");

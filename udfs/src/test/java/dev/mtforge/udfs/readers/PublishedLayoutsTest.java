@@ -172,6 +172,18 @@ class PublishedLayoutsTest {
   }
 
   @Test
+  void aRelativeFolderHidesItsHiddenFoldersToo() throws IOException {
+    // relative to the module folder, where the tests run; Hadoop lists it as absolute paths
+    Path root = Path.of("target/relative-source-" + ProcessHandle.current().pid());
+    write(root.resolve("dev/eng_Latn.dev"), "One.\n");
+    write(root.resolve("dev/deu_Latn.dev"), "Eins.\n");
+    write(root.resolve(".backup/dev/deu_Latn.dev"), "Eins!\n"); // would be the same file twice
+    SourcePlan plan = SourceLayout.scan(SourceFormat.FLORES200, root.toString(), FILES, REGISTRY,
+        Optional.empty(), Optional.empty());
+    assertThat(plan.describe()).isEqualTo("flores200 " + root + ": 2 files in 1 read units");
+  }
+
+  @Test
   void aFolderWithNothingToReadListsWhatItSkipped(@TempDir Path root) throws IOException {
     write(root.resolve("README.md"), "# data\n");
     write(root.resolve("eng_Latn.dev"), "One.\n");
