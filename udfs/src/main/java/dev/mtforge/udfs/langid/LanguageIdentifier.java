@@ -263,7 +263,8 @@ public final class LanguageIdentifier {
   }
 
   /**
-   * Lingua's confidence (0..1, summing to 1) per registry code, highest first; empty when fewer
+   * Lingua's confidence per registry code, highest first: lingua 1.2.2 gives its preferred
+   * language 1.0 and the others values relative to it (they do not sum to 1); empty when fewer
    * than two lingua languages are in play (lingua needs two to choose from).
    */
   private Map<String, Double> confidences(String text) {
