@@ -4,6 +4,7 @@ import dev.mtforge.jobs.config.JobConfig;
 import dev.mtforge.jobs.prepare.ParagraphSentenceSplitter;
 import dev.mtforge.jobs.prepare.PrepareCorpusJob;
 import dev.mtforge.jobs.warehouse.Warehouse;
+import dev.mtforge.udfs.langid.LanguageCheckSettings;
 import dev.mtforge.udfs.readers.SourceFormat;
 import java.io.PrintWriter;
 import java.util.List;
@@ -42,7 +43,9 @@ public final class PrepareCommand implements Callable<Integer> {
       paramLabel = "<format>=<path>",
       converter = SourceConverter.class,
       description = "Input folder or file (local or s3a://) and its layout: flores200, flores-plus, ntrex128,"
-          + " wmt-txt, wmt-sgml, wmt-xml, alma-json, xalma-parquet. Repeatable.")
+          + " wmt-txt, wmt-sgml, wmt-xml, alma-json, xalma-parquet. A folder is read as published: files that"
+          + " are not data of the format (README, LICENSE, metadata) and languages not in the registry are"
+          + " skipped and listed in the log. Repeatable.")
   List<Map.Entry<SourceFormat, String>> sources;
 
   @Option(names = "--split", paramLabel = "<name>",
@@ -82,6 +85,18 @@ public final class PrepareCommand implements Callable<Integer> {
           + " off (script check only) (prepare.language-check). Default: high.")
   String languageCheck;
 
+  @Option(names = "--language-min-letters", paramLabel = "<n>",
+      description = "Letters a side needs (names shared with the other side not counted) before lingua may call it"
+          + " another language; shorter sides only get the script check (prepare.language-min-letters)."
+          + " Default: " + LanguageCheckSettings.MIN_LETTERS_DEFAULT + ".")
+  String languageMinLetters;
+
+  @Option(names = "--language-min-margin", paramLabel = "<0..1>",
+      description = "wrong_language only when lingua's confidence in the expected language is this far below its"
+          + " confidence in the language it detects (1.0) (prepare.language-min-margin). Default: "
+          + LanguageCheckSettings.MIN_MARGIN_DEFAULT + ".")
+  String languageMinMargin;
+
   public static void main(String[] args) {
     System.exit(MtforgeCli.run(new PrepareCommand(), args));
   }
@@ -110,6 +125,8 @@ public final class PrepareCommand implements Callable<Integer> {
 
     option(job, config, PrepareCorpusJob.TOKENIZER, tokenizer);
     option(job, config, PrepareCorpusJob.LANGUAGE_CHECK, languageCheck);
+    option(job, config, PrepareCorpusJob.LANGUAGE_MIN_LETTERS, languageMinLetters);
+    option(job, config, PrepareCorpusJob.LANGUAGE_MIN_MARGIN, languageMinMargin);
     PrepareCorpusJob.Result result = job.execute();
     PrintWriter out = spec.commandLine().getOut();
     out.print(describe(result));

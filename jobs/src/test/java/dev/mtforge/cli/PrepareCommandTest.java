@@ -60,6 +60,32 @@ class PrepareCommandTest {
   }
 
   @Test
+  void languageCheckThresholdsAreUsageErrors() {
+    String warehouse = SparkTestSession.newFolder("cli-thresholds-wh").toString();
+    String[][] cases = {
+      {"--language-min-margin", "1.5", "Option prepare.language-min-margin must be a number from 0 to 1, got '1.5'"},
+      {"--language-min-letters", "-3", "Option prepare.language-min-letters must be a non-negative integer, got '-3'"},
+      {"--max-length-ratio", "0.5", "Option prepare.max-length-ratio must be a number of at least 1, got '0.5'"},
+    };
+    for (String[] c : cases) {
+      MtforgeCliTest.Run run = run("prepare", "--warehouse", warehouse, "--database", "prepare_cli_thresholds",
+          "--source", "flores200=sample-data/prepare/flores200", c[0], c[1]);
+      assertThat(run.code()).as(c[0]).isEqualTo(2);
+      assertThat(run.err()).isEqualTo(String.format("mtforge prepare: %s%n", c[2]));
+    }
+  }
+
+  @Test
+  void helpDocumentsTheLanguageCheckOptions() {
+    MtforgeCliTest.Run run = run("prepare", "--help");
+    assertThat(run.code()).isZero();
+    // picocli wraps the descriptions; compare with the line breaks and indentation collapsed
+    assertThat(run.out().replaceAll("\\s+", " ")).contains("--language-min-letters=<n>", "(prepare.language-min-letters). Default: 12.",
+        "--language-min-margin=<0..1>", "(prepare.language-min-margin). Default: 0.1.",
+        "README, LICENSE, metadata) and languages not in the registry are");
+  }
+
+  @Test
   void misalignedInputExitsWithCode3() throws IOException {
     Path bad = SparkTestSession.newFolder("cli-bad");
     Files.writeString(bad.resolve("eng_Latn.devtest"), "One.\n");

@@ -29,11 +29,13 @@ import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.udfs.filters.FilterSettings;
 import dev.mtforge.udfs.filters.PairFilters;
+import dev.mtforge.udfs.langid.LanguageCheckSettings;
 import dev.mtforge.udfs.langid.LinguaAccuracy;
 import dev.mtforge.udfs.readers.ReadUnit;
 import dev.mtforge.udfs.readers.ReaderErrors;
 import dev.mtforge.udfs.readers.SourceFormat;
 import dev.mtforge.udfs.readers.SourceLayout;
+import dev.mtforge.udfs.readers.SourcePlan;
 import dev.mtforge.udfs.spark.HadoopSourceFiles;
 import dev.mtforge.udfs.spark.NormalizeUdf;
 import dev.mtforge.udfs.spark.PairCheckUdf;
@@ -110,6 +112,19 @@ public final class PrepareCorpusJob {
    */
   public static final String LANGUAGE_CHECK = "prepare.language-check";
   public static final String LANGUAGE_CHECK_DEFAULT = "high";
+  /**
+   * Letters a side must have (names shared with the other side not counted) before lingua may
+   * call it another language; shorter sides only get the script check. Default
+   * {@link LanguageCheckSettings#MIN_LETTERS_DEFAULT}, chosen on NTREX-128.
+   */
+  public static final String LANGUAGE_MIN_LETTERS = "prepare.language-min-letters";
+  /**
+   * How far (0..1) lingua's confidence in the expected language must lie below its confidence in
+   * the language it detects for a {@code wrong_language} rejection (lingua gives the detected
+   * language 1.0, so 0.1 means the expected one is at most 0.9). Default
+   * {@link LanguageCheckSettings#MIN_MARGIN_DEFAULT}, chosen on NTREX-128.
+   */
+  public static final String LANGUAGE_MIN_MARGIN = "prepare.language-min-margin";
 
   /**
    * Whether to split the source paragraphs of every non-training split into sentences
@@ -120,7 +135,7 @@ public final class PrepareCorpusJob {
 
   private static final Set<String> VALID_OPTIONS =
       Set.of(TRAIN_SPLITS, TEST_SPLITS, MAX_LENGTH_RATIO, MIN_LENGTH_FOR_RATIO, SPLIT, DATASET, SPLIT_SENTENCES,
-          TOKENIZER, LANGUAGE_CHECK);
+          TOKENIZER, LANGUAGE_CHECK, LANGUAGE_MIN_LETTERS, LANGUAGE_MIN_MARGIN);
 
   private final Warehouse warehouse;
   private final LanguageRegistry registry;
@@ -164,8 +179,10 @@ public final class PrepareCorpusJob {
 
     List<ReadUnit> units = new ArrayList<>();
     for (Map.Entry<SourceFormat, String> source : sources) {
-      units.addAll(SourceLayout.plan(source.getKey(), source.getValue(), files, registry,
-          Optional.ofNullable(settings.split()), Optional.ofNullable(settings.dataset())));
+      SourcePlan plan = SourceLayout.scan(source.getKey(), source.getValue(), files, registry,
+          Optional.ofNullable(settings.split()), Optional.ofNullable(settings.dataset()));
+      LOG.info("Prepare: source {}", plan.describe());
+      units.addAll(plan.units());
     }
     TreeSet<String> codes = new TreeSet<>();
     units.forEach(u -> {
@@ -366,6 +383,10 @@ public final class PrepareCorpusJob {
         }
       }
       double ratio = OptionValues.number(options, MAX_LENGTH_RATIO, FilterSettings.MAX_LENGTH_RATIO_DEFAULT);
+      if (ratio < 1) {
+        throw new InvalidOptionException(
+            "Option " + MAX_LENGTH_RATIO + " must be a number of at least 1, got '" + options.get(MAX_LENGTH_RATIO) + "'");
+      }
       int minLength = OptionValues.nonNegativeInt(options, MIN_LENGTH_FOR_RATIO, FilterSettings.MIN_LENGTH_FOR_RATIO_DEFAULT);
       List<String> train = splits(options.getOrDefault(TRAIN_SPLITS, TRAIN_SPLITS_DEFAULT));
       List<String> test = splits(options.getOrDefault(TEST_SPLITS, TEST_SPLITS_DEFAULT));
@@ -375,7 +396,15 @@ public final class PrepareCorpusJob {
               "Split '" + s + "' is in both " + TRAIN_SPLITS + " and " + TEST_SPLITS + "; a split is either filtered or a test set");
         }
       }
-      return new Settings(train, test, new FilterSettings(ratio, minLength), options.get(SPLIT), options.get(DATASET),
+      int minLetters = OptionValues.nonNegativeInt(options, LANGUAGE_MIN_LETTERS, LanguageCheckSettings.MIN_LETTERS_DEFAULT);
+      double minMargin = OptionValues.number(options, LANGUAGE_MIN_MARGIN, LanguageCheckSettings.MIN_MARGIN_DEFAULT);
+      if (minMargin < 0 || minMargin > 1) {
+        throw new InvalidOptionException("Option " + LANGUAGE_MIN_MARGIN + " must be a number from 0 to 1, got '"
+            + options.get(LANGUAGE_MIN_MARGIN) + "'");
+      }
+      FilterSettings filters =
+          new FilterSettings(ratio, minLength, new LanguageCheckSettings(minLetters, minMargin));
+      return new Settings(train, test, filters, options.get(SPLIT), options.get(DATASET),
           OptionValues.bool(options, SPLIT_SENTENCES, SPLIT_SENTENCES_DEFAULT));
     }
 

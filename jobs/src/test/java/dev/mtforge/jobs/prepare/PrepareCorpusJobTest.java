@@ -81,6 +81,13 @@ class PrepareCorpusJobTest {
     assertThat(rows("SELECT src_lang, count(*) FROM " + DB + ".parallel_sentences WHERE dataset = 'ntrex128'"
         + " AND direction = 'xx-en' GROUP BY src_lang ORDER BY src_lang"))
         .containsExactly("[de,8]", "[sr,8]", "[zh,8]");
+    // The sample is laid out like the NTREX-128 repository: DOCUMENT_IDS.tsv gives the doc ids,
+    // README, LICENSE, LANGUAGES.tsv and the variants prepare does not read are skipped.
+    assertThat(rows("SELECT doc_id, array_sort(collect_list(seg_id)) FROM " + DB + ".parallel_sentences WHERE dataset = 'ntrex128'"
+        + " AND src_lang = 'zh' GROUP BY doc_id ORDER BY min(seg_id)"))
+        .containsExactly("[sample.committee,WrappedArray(1)]", "[sample.traffic,WrappedArray(2, 3)]",
+            "[sample.shops,WrappedArray(4)]", "[sample.weather,WrappedArray(5, 6)]", "[sample.music,WrappedArray(7)]",
+            "[sample.transport,WrappedArray(8)]");
   }
 
   @Test
@@ -107,11 +114,11 @@ class PrepareCorpusJobTest {
             "[alma,6,length_ratio,length 4 vs 98 (ratio 24.50 > 3.00)]",
             "[alma,7,same_text,source equals target]",
             "[alma,8,wrong_script,expected cs, found script Cyrl]",
-            "[alma,9,wrong_language,expected cs, detected de (lingua)]",
+            "[alma,9,wrong_language,expected cs, detected de (lingua 1.00 vs 0.63)]",
             "[alma,10,contamination,found in flores200/devtest]",
             "[alma,11,contamination,found in flores200/devtest]",
             "[alma,14,contamination,found in newstest2019/test]",
-            "[alma,15,wrong_language,expected en, detected fr (lingua)]",
+            "[alma,15,wrong_language,expected en, detected fr (lingua 1.00 vs 0.77)]",
             "[xalma,2,wrong_script,expected gl, found script Cyrl]",
             "[xalma,4,duplicate,same as xalma/train seg 2]",
             "[xalma,5,wrong_script,expected de, found script Cyrl]",
@@ -172,7 +179,8 @@ class PrepareCorpusJobTest {
     assertThatThrownBy(() -> job.option("prepare.max-ratio", "2").execute())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Unknown option 'prepare.max-ratio' for prepare; known: [prepare.dataset,"
-            + " prepare.language-check, prepare.max-length-ratio, prepare.min-length-for-ratio, prepare.split,"
+            + " prepare.language-check, prepare.language-min-letters, prepare.language-min-margin,"
+            + " prepare.max-length-ratio, prepare.min-length-for-ratio, prepare.split,"
             + " prepare.split-sentences, prepare.test-splits, prepare.tokenizer, prepare.train-splits]");
     assertThatThrownBy(() -> new PrepareCorpusJob(warehouse, LanguageRegistry.defaults(), RunContext.start("x"))
             .option(PrepareCorpusJob.LANGUAGE_CHECK, "medium").execute())

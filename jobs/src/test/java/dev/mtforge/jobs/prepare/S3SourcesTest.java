@@ -38,9 +38,11 @@ class S3SourcesTest {
     FileSystem fs = FileSystem.get(java.net.URI.create("s3a://raw/"), conf);
     for (SourceFormat format : FORMATS) {
       java.nio.file.Path folder = PrepareCorpusJobTest.SAMPLES.resolve(format.label());
-      try (Stream<java.nio.file.Path> files = Files.list(folder)) {
-        for (java.nio.file.Path file : files.toList()) {
-          try (OutputStream out = fs.create(new Path("s3a://raw/samples/" + format.label() + "/" + file.getFileName()))) {
+      // the NTREX-128 sample has sub-folders, as the published repository does
+      try (Stream<java.nio.file.Path> files = Files.walk(folder)) {
+        for (java.nio.file.Path file : files.filter(Files::isRegularFile).toList()) {
+          String key = folder.relativize(file).toString().replace('\\', '/');
+          try (OutputStream out = fs.create(new Path("s3a://raw/samples/" + format.label() + "/" + key))) {
             Files.copy(file, out);
           }
         }

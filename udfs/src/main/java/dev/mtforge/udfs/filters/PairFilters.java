@@ -26,7 +26,12 @@ public final class PairFilters {
   /** A problem found: a reason from the constants above and a readable detail. */
   public record Problem(String reason, String detail) {}
 
-  /** Every problem of a pair, in report order; empty when the pair is clean. */
+  /**
+   * Every problem of a pair, in report order; empty when the pair is clean. Each side's script and
+   * language are checked with the other side as context (names both sides share do not count
+   * against a side, see {@link LanguageIdentifier#check(String, String, String,
+   * dev.mtforge.udfs.langid.LanguageCheckSettings)}), with {@code settings.language()}.
+   */
   public static List<Problem> check(
       String src, String tgt, String srcLang, String tgtLang, FilterSettings settings, LanguageIdentifier id) {
     List<Problem> problems = new ArrayList<>();
@@ -48,8 +53,8 @@ public final class PairFilters {
           String.format(java.util.Locale.ROOT, "length %d vs %d (ratio %.2f > %.2f)", srcLength, tgtLength,
               (double) longer / shorter, settings.maxLengthRatio())));
     }
-    for (String[] side : new String[][] {{src, srcLang}, {tgt, tgtLang}}) {
-      LanguageCheck check = id.check(side[0], side[1]);
+    for (String[] side : new String[][] {{src, srcLang, tgt}, {tgt, tgtLang, src}}) {
+      LanguageCheck check = id.check(side[0], side[1], side[2], settings.language());
       if (check.verdict() == LanguageCheck.Verdict.WRONG_SCRIPT) {
         problems.add(new Problem(WRONG_SCRIPT, check.describe()));
       } else if (check.verdict() == LanguageCheck.Verdict.WRONG_LANGUAGE) {

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * Language identification restricted to the languages of a run: lingua (high accuracy mode unless
@@ -28,18 +28,18 @@ import java.util.function.Supplier;
  * LanguageIdentifier id = LanguageIdentifier.shared(List.of(en, de, cs));   // one per JVM and set
  * id.check("Das ist ein deutscher Satz.", "cs").verdict();               // WRONG_LANGUAGE
  * id.detect("Das ist ein deutscher Satz.");                               // Optional[de]
+ * id.check("Hut ab vor Karl.", "de", "Hats off to Karl.", LanguageCheckSettings.defaults()); // OK
  * }</pre>
+ *
+ * <p>Two rules: prepare's filters pass the other side of the pair and {@link
+ * LanguageCheckSettings#defaults()} (names shared with the other side are left out, short texts
+ * and close calls are not rejected); translate's off-target flag uses {@link #identify} with
+ * {@link LanguageCheckSettings#offTarget()}.
  *
  * <p>Thread-safe. Restricting lingua to the run's languages keeps memory low (all 75 models need
  * about 1.6 GiB) and avoids confusing a language with one that is not in the data at all.
  */
 public final class LanguageIdentifier {
-  /**
-   * Texts with fewer letters than this are not given to lingua (only the script check runs):
-   * lingua mislabels very short texts, and a wrong rejection costs a good pair.
-   */
-  public static final int MIN_LETTERS_DEFAULT = 15;
-
   /** Registry codes lingua 1.2.2 has no model for; these fall back to the script check. */
   public static final SortedSet<String> SCRIPT_ONLY_CODES =
       new TreeSet<>(List.of("gl", "mg", "ne", "ky", "uz"));
@@ -127,32 +127,73 @@ public final class LanguageIdentifier {
   }
 
   /**
-   * Checks that {@code text} is in language {@code expectedCode}: first its script, then (for
-   * languages lingua knows, and texts with at least {@link #MIN_LETTERS_DEFAULT} letters) lingua's
-   * choice among this identifier's languages.
+   * Checks that {@code text} is in language {@code expectedCode}, without another side, with the
+   * off-target rule ({@link LanguageCheckSettings#offTarget()}; see {@link #check(String, String,
+   * String, LanguageCheckSettings)}).
    */
   public LanguageCheck check(String text, String expectedCode) {
-    return check(text, expectedCode, linguaOnce(text));
+    return check(text, expectedCode, null, LanguageCheckSettings.offTarget());
   }
 
-  private LanguageCheck check(String text, String expectedCode, Supplier<Optional<String>> lingua) {
+  /**
+   * Checks that {@code text} is in language {@code expectedCode}: first its script ({@link
+   * ScriptDetector}: words weighed by script density; words in another script that {@code
+   * otherSide} also has are left out), then, for languages lingua knows, lingua's confidences
+   * among this identifier's languages. Capitalized words shared with {@code otherSide} (names,
+   * titles) are taken out of the text lingua sees; a text with fewer than {@code
+   * settings.minLetters()} letters left is not given to lingua, and lingua rejects only when the
+   * expected language's confidence is {@code settings.minMargin()} below the detected one's.
+   *
+   * @param otherSide the other side of the pair, or null
+   */
+  public LanguageCheck check(String text, String expectedCode, String otherSide, LanguageCheckSettings settings) {
+    return check(text, expectedCode, otherSide, settings, linguaOnce(text));
+  }
+
+  private LanguageCheck check(
+      String text, String expectedCode, String otherSide, LanguageCheckSettings settings, Lingua lingua) {
     Language expected = languages.get(expectedCode);
     if (expected == null) {
       throw new IllegalArgumentException(
           "Language '" + expectedCode + "' is not one of this identifier's languages " + codes());
     }
-    if (!ScriptDetector.matches(text, expected.script())) {
-      return new LanguageCheck(
-          LanguageCheck.Verdict.WRONG_SCRIPT, expectedCode, ScriptDetector.dominantScript(text), "script");
+    Set<String> otherWords = otherSide == null ? Set.of() : ScriptTokens.keys(otherSide);
+    ScriptDetector.Measure script = ScriptDetector.measure(text, expected.script(), otherWords);
+    if (!script.matches()) {
+      return new LanguageCheck(LanguageCheck.Verdict.WRONG_SCRIPT, expectedCode, script.otherScript(), "script");
     }
-    if (!codeToLingua.containsKey(expectedCode) || letters(text) < MIN_LETTERS_DEFAULT) {
+    if (!codeToLingua.containsKey(expectedCode)) {
       return new LanguageCheck(LanguageCheck.Verdict.OK, expectedCode, null, "script");
     }
-    Optional<String> detected = lingua.get();
-    if (detected.isPresent() && !detected.get().equals(expectedCode)) {
-      return new LanguageCheck(LanguageCheck.Verdict.WRONG_LANGUAGE, expectedCode, detected.get(), "lingua");
+    String forLingua = otherWords.isEmpty() ? text : withoutSharedNames(text, otherWords);
+    if (letters(forLingua) < settings.minLetters()) {
+      return new LanguageCheck(LanguageCheck.Verdict.OK, expectedCode, null, "script");
+    }
+    Map<String, Double> confidences = forLingua.equals(text) ? lingua.get() : confidences(forLingua);
+    Optional<String> top = top(confidences);
+    if (top.isPresent() && !top.get().equals(expectedCode)) {
+      if (settings.rejects(confidences.get(top.get()), confidences.getOrDefault(expectedCode, 0.0))) {
+        return new LanguageCheck(LanguageCheck.Verdict.WRONG_LANGUAGE, expectedCode, top.get(), "lingua",
+            confidences.get(top.get()), confidences.getOrDefault(expectedCode, 0.0));
+      }
     }
     return new LanguageCheck(LanguageCheck.Verdict.OK, expectedCode, null, "lingua");
+  }
+
+  /** The text with capitalized words that the other side also has blanked out (names, titles). */
+  static String withoutSharedNames(String text, Set<String> otherWords) {
+    StringBuilder out = null;
+    for (ScriptTokens.Token token : ScriptTokens.of(text)) {
+      if (token.capitalized() && otherWords.contains(token.key())) {
+        if (out == null) {
+          out = new StringBuilder(text);
+        }
+        for (int i = token.start(); i < token.end(); i++) {
+          out.setCharAt(i, ' ');
+        }
+      }
+    }
+    return out == null ? text : out.toString();
   }
 
   /**
@@ -169,8 +210,9 @@ public final class LanguageIdentifier {
    * are the off-target columns of a translation; lingua is most of their cost).
    */
   public Identification identify(String text, String expectedCode) {
-    Supplier<Optional<String>> lingua = linguaOnce(text);
-    return new Identification(check(text, expectedCode, lingua), detect(text, lingua));
+    Lingua lingua = linguaOnce(text);
+    return new Identification(check(text, expectedCode, null, LanguageCheckSettings.offTarget(), lingua),
+        detect(text, lingua));
   }
 
   /**
@@ -181,8 +223,8 @@ public final class LanguageIdentifier {
    */
   public record Identification(LanguageCheck check, Optional<String> detected) {}
 
-  private Optional<String> detect(String text, Supplier<Optional<String>> linguaResult) {
-    Optional<String> lingua = letters(text) == 0 ? Optional.empty() : linguaResult.get();
+  private Optional<String> detect(String text, Lingua linguaResult) {
+    Optional<String> lingua = letters(text) == 0 ? Optional.empty() : top(linguaResult.get());
     if (lingua.isPresent()
         && ScriptDetector.matches(text, languages.get(lingua.get()).script())) {
       return lingua;
@@ -199,31 +241,56 @@ public final class LanguageIdentifier {
     return lingua;
   }
 
-  /** Lingua's choice for a text, computed on first use and then remembered. */
-  private Supplier<Optional<String>> linguaOnce(String text) {
-    return new Supplier<>() {
-      private Optional<String> result;
+  /** Lingua's confidences for one text, computed on first use and then remembered. */
+  private final class Lingua {
+    private final String text;
+    private Map<String, Double> result;
 
-      @Override
-      public Optional<String> get() {
-        if (result == null) {
-          result = detectWithLingua(text);
-        }
-        return result;
+    Lingua(String text) {
+      this.text = text;
+    }
+
+    Map<String, Double> get() {
+      if (result == null) {
+        result = confidences(text);
       }
-    };
+      return result;
+    }
   }
 
-  private Optional<String> detectWithLingua(String text) {
-    if (codeToLingua.isEmpty()) {
+  private Lingua linguaOnce(String text) {
+    return new Lingua(text);
+  }
+
+  /**
+   * Lingua's confidence per registry code, highest first: lingua 1.2.2 gives its preferred
+   * language 1.0 and the others values relative to it (they do not sum to 1); empty when fewer
+   * than two lingua languages are in play (lingua needs two to choose from).
+   */
+  private Map<String, Double> confidences(String text) {
+    if (codeToLingua.size() < 2) {
+      return Map.of();
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    detector().computeLanguageConfidenceValues(text).forEach((language, confidence) -> {
+      String code = linguaToCode.get(language);
+      if (code != null) {
+        out.put(code, confidence);
+      }
+    });
+    return out;
+  }
+
+  /** The language with the highest confidence, empty when there is none or two tie (lingua's rule). */
+  private static Optional<String> top(Map<String, Double> confidences) {
+    if (confidences.isEmpty()) {
       return Optional.empty();
     }
-    if (codeToLingua.size() == 1) {
-      // lingua needs two languages to choose from; with one, only the script check applies.
+    List<Map.Entry<String, Double>> entries = new ArrayList<>(confidences.entrySet());
+    if (entries.size() > 1 && entries.get(0).getValue().equals(entries.get(1).getValue())) {
       return Optional.empty();
     }
-    com.github.pemistahl.lingua.api.Language found = detector().detectLanguageOf(text);
-    return Optional.ofNullable(linguaToCode.get(found));
+    return Optional.of(entries.get(0).getKey());
   }
 
   private LanguageDetector detector() {

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param hypPaths system outputs by system name
  * @param bothDirections true for multi-way and training data, which yield both English-centric
  *     directions; false for WMT test sets, which keep their direction
+ * @param docIdsPath a file with one document id per line of the English file (NTREX-128's
+ *     {@code DOCUMENT_IDS.tsv} for {@code newstest2019-src.eng.txt}, the unit's reference), or null
  */
 public record ReadUnit(
     SourceFormat format,
@@ -31,7 +33,8 @@ public record ReadUnit(
     String srcPath,
     List<String> refPaths,
     Map<String, String> hypPaths,
-    boolean bothDirections)
+    boolean bothDirections,
+    String docIdsPath)
     implements Serializable {
 
   public ReadUnit {
@@ -39,6 +42,13 @@ public record ReadUnit(
     Objects.requireNonNull(srcPath, "srcPath");
     refPaths = List.copyOf(refPaths);
     hypPaths = Map.copyOf(hypPaths);
+  }
+
+  /** A unit without document ids (or whose format carries them in the files). */
+  public ReadUnit(
+      SourceFormat format, String dataset, String split, String srcLang, String tgtLang, String srcPath,
+      List<String> refPaths, Map<String, String> hypPaths, boolean bothDirections) {
+    this(format, dataset, split, srcLang, tgtLang, srcPath, refPaths, hypPaths, bothDirections, null);
   }
 
   @Override

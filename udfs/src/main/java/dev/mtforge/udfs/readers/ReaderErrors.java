@@ -1,6 +1,7 @@
 package dev.mtforge.udfs.readers;
 
-import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** The errors readers raise; each message starts with the file (and line) it is about. */
 public final class ReaderErrors {
@@ -38,13 +39,6 @@ public final class ReaderErrors {
         "Cannot read " + path + " as " + format + ": expected a name like " + expected, path, 0, null);
   }
 
-  /** A language code in a file name or attribute that the registry does not know. */
-  public static InputFormatException unknownLanguage(String path, String code, Collection<String> known) {
-    return new InputFormatException(
-        path + ": unknown language code '" + code + "'; known: " + String.join(", ", known),
-        path, 0, null);
-  }
-
   /** An input error an executor reported as data (message and location as it gave them). */
   public static InputFormatException reported(String message, String location) {
     int colon = location.lastIndexOf(':');
@@ -55,6 +49,31 @@ public final class ReaderErrors {
       path = location.substring(0, colon);
     }
     return new InputFormatException(message, path, line, null);
+  }
+
+  /** Two files under one source that both claim to be the same file of the layout. */
+  public static InputFormatException foundTwice(String root, String format, String first, String second) {
+    return new InputFormatException(
+        "Cannot read " + root + " as " + format + ": " + first + " and " + second
+            + " are the same file of the layout; point --source at the folder that holds one of them",
+        second, 0, null);
+  }
+
+  /** A document id file whose line count differs from its source file's segment count. */
+  public static InputFormatException docIdsMisaligned(String docIds, long count, String source, long sourceCount) {
+    return new InputFormatException(
+        "Cannot use " + docIds + " (" + count + " document ids) for " + source + " (" + sourceCount
+            + " segments): it must have one line per segment",
+        docIds, 0, null);
+  }
+
+  /** A source folder where nothing is data of the format; lists what was skipped. */
+  public static InputFormatException nothingToRead(String root, String format, List<SkippedFile> skipped) {
+    String what = skipped.isEmpty() ? "the folder is empty or does not exist"
+        : "skipped " + skipped.stream().limit(8).map(s -> SourceLayout.relative(root, s.path()) + " (" + s.reason() + ")")
+            .collect(Collectors.joining(", ")) + (skipped.size() > 8 ? ", …" : "");
+    return new InputFormatException(
+        "Cannot read " + root + ": no " + format + " files (" + what + ")", root, 0, null);
   }
 
   /** A file that a multi-file layout needs and that is missing. */

@@ -2,9 +2,7 @@ package dev.mtforge.udfs.readers;
 
 import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.schemas.languages.LanguageRegistry;
-import dev.mtforge.schemas.languages.UnknownLanguageException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,253 +13,162 @@ import java.util.regex.Pattern;
 
 /**
  * Plans the {@link ReadUnit}s of a source from a file listing, on the driver: which files belong
- * together, their languages (validated against the registry) and split. No file is opened here.
+ * together, their languages and split. No file is opened here.
+ *
+ * <p>A source is a folder as its publisher ships it. Files that are data of the format are read;
+ * files that plainly are not (README, LICENSE, metadata TSVs, other extensions, files of unrelated
+ * sub-folders), files whose language the registry does not have and variants the layout does not
+ * read are skipped and listed in {@link SourcePlan#skipped()}; files and folders whose name starts
+ * with {@code .} or {@code _} are not looked at (Hadoop's rule). A file that has the format's name
+ * or extension but does not fit it is still an error naming the file. The rule of each format is
+ * in docs/DATA.md.
  *
  * <pre>{@code
- * List<ReadUnit> units = SourceLayout.plan(SourceFormat.FLORES200, "s3a://b/flores200", files,
- *     registry, Optional.empty(), Optional.empty());
+ * SourcePlan plan = SourceLayout.scan(SourceFormat.NTREX128, "s3a://b/NTREX", files, registry,
+ *     Optional.empty(), Optional.empty());
+ * LOG.info("{}", plan.describe());
  * }</pre>
  */
 public final class SourceLayout {
   private static final Pattern FLORES_FILE = Pattern.compile("([a-z]{3}_[A-Z][a-z]{3})\\.([A-Za-z0-9_-]+)");
-  private static final Pattern NTREX_FILE = Pattern.compile("(.+)-(src|ref)\\.([A-Za-z]{3}(?:-[A-Za-z0-9]+)?)\\.txt");
-  private static final Pattern WMT_TXT_FILE =
-      Pattern.compile("(.+?)\\.(src|ref\\.[^.]+|hyp\\.[^.]+)\\.([a-z]{2,3})");
-  private static final Pattern SGML_FILE = Pattern.compile("(.+)-([a-z]+)-(src|ref)\\.([a-z]{2,3})\\.sgm");
-  private static final Pattern XML_FILE = Pattern.compile("(.+?)\\.([a-z]{2,3})-([a-z]{2,3})\\.all\\.xml");
+  private static final Pattern FLORES_PLUS_FILE = Pattern.compile("([a-z]{3}_[A-Z][a-z]{3})\\.(parquet|jsonl)");
   private static final Pattern ALMA_FILE = Pattern.compile("([A-Za-z]+)\\.([a-z]{2,3})-([a-z]{2,3})\\.json");
   private static final Pattern XALMA_DIR = Pattern.compile("([a-z]{2,3})-([a-z]{2,3})");
 
-  /** NTREX-128 ISO 639-3 codes that differ from the Flores-200 code of the same language. */
-  private static final Map<String, String> NTREX_ALIASES =
-      Map.of("msa", "zsm", "fas", "pes", "nep", "npi", "mlg", "plt", "aze", "azj", "uzb", "uzn", "lav",
-          "lvs", "arb", "arb", "ara", "arb", "nor", "nob");
-
   private SourceLayout() {}
 
-  /** The units of one {@code --source FORMAT=PATH}; errors name the offending file. */
+  /** The units of one {@code --source FORMAT=PATH} (see {@link #scan}). */
   public static List<ReadUnit> plan(
       SourceFormat format, String root, SourceFiles files, LanguageRegistry registry,
       Optional<String> split, Optional<String> dataset) {
-    List<String> paths = files.listFiles(root);
+    return scan(format, root, files, registry, split, dataset).units();
+  }
+
+  /**
+   * The units of one {@code --source FORMAT=PATH} and the files skipped; errors name the
+   * offending file. A source in which nothing is read is an error listing what was skipped.
+   */
+  public static SourcePlan scan(
+      SourceFormat format, String root, SourceFiles files, LanguageRegistry registry,
+      Optional<String> split, Optional<String> dataset) {
+    List<String> paths = files.listFiles(root).stream().filter(p -> !hidden(root, p)).toList();
     if (paths.isEmpty()) {
       throw ReaderErrors.missingFile(root, "input files (the folder is empty or does not exist)");
     }
+    LayoutScan scan = new LayoutScan(format, root, registry, split, dataset);
     List<ReadUnit> units =
         switch (format) {
-          case FLORES200 -> flores(paths, root, registry, split, dataset.orElse(format.defaultDataset()));
-          case FLORES_PLUS -> floresPlus(paths, root, registry, split, dataset.orElse(format.defaultDataset()));
-          case NTREX128 -> ntrex(paths, root, registry, split.orElse("train"), dataset.orElse(format.defaultDataset()));
-          case WMT_TXT -> wmtTxt(paths, registry, split.orElse("test"), dataset);
-          case WMT_SGML -> wmtSgml(paths, registry, split.orElse("test"), dataset);
-          case WMT_XML -> wmtXml(paths, registry, split.orElse("test"), dataset);
-          case ALMA_JSON -> alma(paths, registry, split, dataset.orElse(format.defaultDataset()));
-          case XALMA_PARQUET -> xalma(paths, registry, split, dataset.orElse(format.defaultDataset()));
+          case FLORES200 -> flores(paths, scan);
+          case FLORES_PLUS -> floresPlus(paths, scan);
+          case NTREX128 -> NtrexLayout.plan(paths, scan);
+          case WMT_TXT -> WmtLayout.text(paths, scan);
+          case WMT_SGML -> WmtLayout.sgml(paths, scan);
+          case WMT_XML -> WmtLayout.xml(paths, scan);
+          case ALMA_JSON -> alma(paths, scan);
+          case XALMA_PARQUET -> xalma(paths, scan);
         };
     if (units.isEmpty()) {
-      throw ReaderErrors.missingFile(root, "files in the " + format + " layout");
+      throw ReaderErrors.nothingToRead(root, format.label(), scan.skipped());
     }
-    return units;
+    return new SourcePlan(root, format, units, scan.skipped());
   }
 
-  private static List<ReadUnit> flores(
-      List<String> paths, String root, LanguageRegistry registry, Optional<String> split, String dataset) {
+  private static List<ReadUnit> flores(List<String> paths, LayoutScan scan) {
     Map<String, Map<String, String>> bySplit = new TreeMap<>();
     for (String path : paths) {
       Matcher m = FLORES_FILE.matcher(name(path));
       if (!m.matches()) {
-        throw ReaderErrors.unexpectedName(path, "flores200", "deu_Latn.dev or eng_Latn.devtest");
+        scan.notData(path);
+        continue;
       }
+      scan.claim(m.group(2) + "/" + m.group(1), path);
       bySplit.computeIfAbsent(m.group(2), k -> new TreeMap<>()).put(m.group(1), path);
     }
-    return multiWay(bySplit, root, registry, split, dataset, SourceFormat.FLORES200, ".");
+    return multiWay(bySplit, scan, ".");
   }
 
-  private static List<ReadUnit> floresPlus(
-      List<String> paths, String root, LanguageRegistry registry, Optional<String> split, String dataset) {
+  private static List<ReadUnit> floresPlus(List<String> paths, LayoutScan scan) {
     Map<String, Map<String, String>> bySplit = new TreeMap<>();
     for (String path : paths) {
-      Matcher m = Pattern.compile("([a-z]{3}_[A-Z][a-z]{3})\\.(parquet|jsonl)").matcher(name(path));
+      Matcher m = FLORES_PLUS_FILE.matcher(name(path));
       if (!m.matches()) {
-        throw ReaderErrors.unexpectedName(path, "flores-plus", "dev/deu_Latn.parquet or devtest/eng_Latn.jsonl");
+        if (path.endsWith(".parquet") || path.endsWith(".jsonl")) {
+          throw ReaderErrors.unexpectedName(path, "flores-plus", "dev/deu_Latn.parquet or devtest/eng_Latn.jsonl");
+        }
+        scan.notData(path);
+        continue;
       }
-      bySplit.computeIfAbsent(name(parent(path)), k -> new TreeMap<>()).put(m.group(1), path);
+      String fileSplit = name(parent(path));
+      scan.claim(fileSplit + "/" + m.group(1), path);
+      bySplit.computeIfAbsent(fileSplit, k -> new TreeMap<>()).put(m.group(1), path);
     }
-    return multiWay(bySplit, root, registry, split, dataset, SourceFormat.FLORES_PLUS, "/");
+    return multiWay(bySplit, scan, "/");
   }
 
-  private static List<ReadUnit> multiWay(
-      Map<String, Map<String, String>> bySplit, String root, LanguageRegistry registry,
-      Optional<String> split, String dataset, SourceFormat format, String separator) {
-    String pivot = registry.pivot().floresCode();
+  private static List<ReadUnit> multiWay(Map<String, Map<String, String>> bySplit, LayoutScan scan, String separator) {
+    String pivot = scan.registry.pivot().floresCode();
+    String dataset = scan.dataset.orElse(scan.format.defaultDataset());
     List<ReadUnit> units = new ArrayList<>();
     bySplit.forEach(
         (fileSplit, byCode) -> {
           String english = byCode.get(pivot);
           if (english == null) {
-            throw ReaderErrors.missingFile(root, separator.equals(".") ? pivot + "." + fileSplit : fileSplit + "/" + pivot + ".*");
+            throw ReaderErrors.missingFile(scan.root,
+                separator.equals(".") ? pivot + "." + fileSplit : fileSplit + "/" + pivot + ".*");
           }
           byCode.forEach(
               (code, path) -> {
                 if (!code.equals(pivot)) {
-                  Language language = byFlores(registry, code, path);
-                  units.add(new ReadUnit(format, dataset, split.orElse(fileSplit), language.code(), "en", path,
-                      List.of(english), Map.of(), true));
+                  scan.floresLanguage(code, path).ifPresent(language ->
+                      units.add(new ReadUnit(scan.format, dataset, scan.split.orElse(fileSplit), language.code(), "en",
+                          path, List.of(english), Map.of(), true)));
                 }
               });
         });
     return units;
   }
 
-  private static List<ReadUnit> ntrex(
-      List<String> paths, String root, LanguageRegistry registry, String split, String dataset) {
-    Map<String, String> src = new TreeMap<>();
-    Map<String, Map<String, String>> refs = new TreeMap<>();
-    for (String path : paths) {
-      Matcher m = NTREX_FILE.matcher(name(path));
-      if (!m.matches()) {
-        throw ReaderErrors.unexpectedName(path, "ntrex128", "newstest2019-src.eng.txt or newstest2019-ref.deu.txt");
-      }
-      if (m.group(2).equals("src")) {
-        src.put(m.group(1), path);
-      } else {
-        refs.computeIfAbsent(m.group(1), k -> new TreeMap<>()).put(m.group(3), path);
-      }
-    }
-    List<ReadUnit> units = new ArrayList<>();
-    refs.forEach(
-        (set, byCode) -> {
-          String english = src.get(set);
-          if (english == null) {
-            throw ReaderErrors.missingFile(root, set + "-src.eng.txt");
-          }
-          byCode.forEach(
-              (code, path) -> {
-                Language language = ntrexLanguage(registry, code, path);
-                if (!language.isPivot()) {
-                  units.add(new ReadUnit(SourceFormat.NTREX128, dataset, split, language.code(), "en", path,
-                      List.of(english), Map.of(), true));
-                }
-              });
-        });
-    return units;
-  }
-
-  private static List<ReadUnit> wmtTxt(
-      List<String> paths, LanguageRegistry registry, String split, Optional<String> dataset) {
-    Map<String, String> src = new TreeMap<>();
-    Map<String, String> srcLang = new TreeMap<>();
-    Map<String, Map<String, String>> refs = new TreeMap<>();
-    Map<String, Map<String, String>> hyps = new TreeMap<>();
-    Map<String, String> tgtLang = new TreeMap<>();
-    for (String path : paths) {
-      Matcher m = WMT_TXT_FILE.matcher(name(path));
-      if (!m.matches()) {
-        throw ReaderErrors.unexpectedName(path, "wmt-txt", "wmt22.de-en.src.de, wmt22.de-en.ref.A.en or wmt22.de-en.hyp.SYSTEM.en");
-      }
-      String set = m.group(1);
-      String role = m.group(2);
-      String lang = code(registry, m.group(3), path);
-      if (role.equals("src")) {
-        src.put(set, path);
-        srcLang.put(set, lang);
-      } else if (role.startsWith("ref.")) {
-        refs.computeIfAbsent(set, k -> new TreeMap<>()).put(role.substring(4), path);
-        tgtLang.put(set, lang);
-      } else {
-        hyps.computeIfAbsent(set, k -> new TreeMap<>()).put(role.substring(4), path);
-      }
-    }
-    List<ReadUnit> units = new ArrayList<>();
-    for (Map.Entry<String, String> entry : src.entrySet()) {
-      String set = entry.getKey();
-      Map<String, String> setRefs = refs.get(set);
-      if (setRefs == null) {
-        throw ReaderErrors.missingFile(parent(entry.getValue()), set + ".ref.<name>." + "<lang>");
-      }
-      units.add(new ReadUnit(SourceFormat.WMT_TXT, dataset.orElse(datasetOf(set)), split, srcLang.get(set),
-          tgtLang.get(set), entry.getValue(), new ArrayList<>(setRefs.values()),
-          hyps.getOrDefault(set, Map.of()), false));
-    }
-    return units;
-  }
-
-  private static List<ReadUnit> wmtSgml(
-      List<String> paths, LanguageRegistry registry, String split, Optional<String> dataset) {
-    Map<String, String[]> sets = new TreeMap<>();
-    for (String path : paths) {
-      Matcher m = SGML_FILE.matcher(name(path));
-      if (!m.matches()) {
-        throw ReaderErrors.unexpectedName(path, "wmt-sgml", "newstest2019-deen-src.de.sgm or newstest2019-deen-ref.en.sgm");
-      }
-      String key = m.group(1) + "-" + m.group(2);
-      String[] entry = sets.computeIfAbsent(key, k -> new String[5]);
-      entry[0] = m.group(1);
-      if (m.group(3).equals("src")) {
-        entry[1] = path;
-        entry[2] = code(registry, m.group(4), path);
-      } else {
-        entry[3] = path;
-        entry[4] = code(registry, m.group(4), path);
-      }
-    }
-    List<ReadUnit> units = new ArrayList<>();
-    sets.forEach(
-        (key, e) -> {
-          if (e[1] == null || e[3] == null) {
-            String present = e[1] != null ? e[1] : e[3];
-            throw ReaderErrors.missingFile(parent(present), key + (e[1] == null ? "-src.<lang>.sgm" : "-ref.<lang>.sgm"));
-          }
-          units.add(new ReadUnit(SourceFormat.WMT_SGML, dataset.orElse(e[0]), split, e[2], e[4], e[1],
-              List.of(e[3]), Map.of(), false));
-        });
-    return units;
-  }
-
-  private static List<ReadUnit> wmtXml(
-      List<String> paths, LanguageRegistry registry, String split, Optional<String> dataset) {
-    List<ReadUnit> units = new ArrayList<>();
-    for (String path : paths) {
-      Matcher m = XML_FILE.matcher(name(path));
-      if (!m.matches()) {
-        throw ReaderErrors.unexpectedName(path, "wmt-xml", "wmttest2022.en-de.all.xml");
-      }
-      units.add(new ReadUnit(SourceFormat.WMT_XML, dataset.orElse(m.group(1)), split,
-          code(registry, m.group(2), path), code(registry, m.group(3), path), path, List.of(), Map.of(), false));
-    }
-    return units;
-  }
-
-  private static List<ReadUnit> alma(
-      List<String> paths, LanguageRegistry registry, Optional<String> split, String dataset) {
+  private static List<ReadUnit> alma(List<String> paths, LayoutScan scan) {
     List<ReadUnit> units = new ArrayList<>();
     for (String path : paths) {
       Matcher m = ALMA_FILE.matcher(name(path));
       if (!m.matches()) {
-        throw ReaderErrors.unexpectedName(path, "alma-json", "train.cs-en.json or valid.cs-en.json");
+        if (path.endsWith(".json")) {
+          throw ReaderErrors.unexpectedName(path, "alma-json", "train.cs-en.json or valid.cs-en.json");
+        }
+        scan.notData(path);
+        continue;
       }
-      String[] langs = englishLast(code(registry, m.group(2), path), code(registry, m.group(3), path));
-      units.add(new ReadUnit(SourceFormat.ALMA_JSON, dataset, split.orElse(m.group(1).toLowerCase(Locale.ROOT)),
-          langs[0], langs[1], path, List.of(), Map.of(), true));
+      Optional<Language> a = scan.language(m.group(2), path);
+      Optional<Language> b = a.isPresent() ? scan.language(m.group(3), path) : Optional.empty();
+      if (b.isPresent()) {
+        String[] langs = englishLast(a.get().code(), b.get().code());
+        units.add(new ReadUnit(SourceFormat.ALMA_JSON, scan.dataset.orElse(scan.format.defaultDataset()),
+            scan.split.orElse(m.group(1).toLowerCase(Locale.ROOT)), langs[0], langs[1], path, List.of(), Map.of(), true));
+      }
     }
     return units;
   }
 
-  private static List<ReadUnit> xalma(
-      List<String> paths, LanguageRegistry registry, Optional<String> split, String dataset) {
+  private static List<ReadUnit> xalma(List<String> paths, LayoutScan scan) {
     List<ReadUnit> units = new ArrayList<>();
     for (String path : paths) {
       if (!path.endsWith(".parquet")) {
+        scan.notData(path);
         continue;
       }
       Matcher m = XALMA_DIR.matcher(name(parent(path)));
       if (!m.matches()) {
         throw ReaderErrors.unexpectedName(path, "xalma-parquet", "de-en/train-00000-of-00001.parquet");
       }
-      String[] langs = englishLast(code(registry, m.group(1), path), code(registry, m.group(2), path));
-      String fileSplit = name(path).split("[-.]", 2)[0].toLowerCase(Locale.ROOT);
-      units.add(new ReadUnit(SourceFormat.XALMA_PARQUET, dataset, split.orElse(fileSplit), langs[0], langs[1],
-          path, List.of(), Map.of(), true));
+      Optional<Language> a = scan.language(m.group(1), path);
+      Optional<Language> b = a.isPresent() ? scan.language(m.group(2), path) : Optional.empty();
+      if (b.isPresent()) {
+        String[] langs = englishLast(a.get().code(), b.get().code());
+        String fileSplit = name(path).split("[-.]", 2)[0].toLowerCase(Locale.ROOT);
+        units.add(new ReadUnit(SourceFormat.XALMA_PARQUET, scan.dataset.orElse(scan.format.defaultDataset()),
+            scan.split.orElse(fileSplit), langs[0], langs[1], path, List.of(), Map.of(), true));
+      }
     }
     return units;
   }
@@ -271,44 +178,43 @@ public final class SourceLayout {
     return a.equals("en") ? new String[] {b, a} : new String[] {a, b};
   }
 
-  private static String datasetOf(String set) {
-    int dot = set.indexOf('.');
-    return dot > 0 ? set.substring(0, dot) : set;
-  }
-
-  private static String code(LanguageRegistry registry, String code, String path) {
-    try {
-      return registry.language(code).code();
-    } catch (UnknownLanguageException e) {
-      throw ReaderErrors.unknownLanguage(path, code, registry.languages().stream().map(Language::code).toList());
+  /**
+   * The path below the root ({@code NTREX-128/newstest2019-src.eng.txt}); empty when the path is
+   * not under it. Schemes are ignored ({@code file:/a} is under {@code /a}).
+   */
+  static String relative(String root, String path) {
+    String r = withoutScheme(root);
+    if (!root.contains(":") && !r.startsWith("/")) {
+      // a relative local folder: Hadoop lists it as absolute paths under the working directory
+      r = java.nio.file.Path.of(r).toAbsolutePath().normalize().toString();
     }
-  }
-
-  private static Language byFlores(LanguageRegistry registry, String code, String path) {
-    try {
-      return registry.byFloresCode(code);
-    } catch (UnknownLanguageException e) {
-      throw ReaderErrors.unknownLanguage(path, code, registry.languages().stream().map(Language::floresCode).toList());
+    String p = withoutScheme(path);
+    if (r.endsWith("/")) {
+      r = r.substring(0, r.length() - 1);
     }
+    return p.startsWith(r + "/") ? p.substring(r.length() + 1) : "";
   }
 
-  private static Language ntrexLanguage(LanguageRegistry registry, String code, String path) {
-    String[] parts = code.split("-", 2);
-    String iso3 = NTREX_ALIASES.getOrDefault(parts[0], parts[0]);
-    String script = parts.length > 1 && parts[1].length() == 4 ? parts[1] : null;
-    Map<String, Language> candidates = new LinkedHashMap<>();
-    for (Language language : registry.languages()) {
-      if (language.floresCode().startsWith(iso3 + "_")) {
-        candidates.put(language.script(), language);
+  /** True for files in or under a folder whose name starts with {@code .} or {@code _}. */
+  static boolean hidden(String root, String path) {
+    String rel = relative(root, path);
+    for (String part : (rel.isEmpty() ? name(path) : rel).split("/")) {
+      if (part.startsWith(".") || part.startsWith("_")) {
+        return true;
       }
     }
-    if (script != null && candidates.containsKey(script)) {
-      return candidates.get(script);
+    return false;
+  }
+
+  private static String withoutScheme(String path) {
+    String p = path;
+    if (p.startsWith("file:")) {
+      p = p.substring("file:".length());
+      while (p.startsWith("//")) {
+        p = p.substring(1);
+      }
     }
-    if (candidates.size() == 1) {
-      return candidates.values().iterator().next();
-    }
-    throw ReaderErrors.unknownLanguage(path, code, registry.languages().stream().map(l -> l.floresCode().substring(0, 3)).toList());
+    return p;
   }
 
   static String name(String path) {

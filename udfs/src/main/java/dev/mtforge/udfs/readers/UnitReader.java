@@ -53,6 +53,11 @@ public final class UnitReader {
 
   private static List<RawPair> lineFiles(ReadUnit unit, SourceFiles files, boolean sgml) {
     List<Segment> src = segments(unit.srcPath(), files, sgml);
+    if (unit.docIdsPath() != null) {
+      // the ids were found beside the English file (NTREX-128), which is the unit's reference
+      String described = unit.refPaths().isEmpty() ? unit.srcPath() : unit.refPaths().get(0);
+      src = withDocIds(src, described, unit.docIdsPath(), files);
+    }
     List<List<Segment>> refs = new ArrayList<>();
     for (String ref : unit.refPaths()) {
       List<Segment> segments = segments(ref, files, sgml);
@@ -77,6 +82,26 @@ public final class UnitReader {
       }
     }
     return pairs;
+  }
+
+  /**
+   * The segments with the document ids of a line-aligned file (NTREX-128's DOCUMENT_IDS.tsv: one
+   * id per line; a line with tabs gives its first field).
+   */
+  private static List<Segment> withDocIds(List<Segment> src, String srcPath, String docIdsPath, SourceFiles files) {
+    List<String> ids = lines(docIdsPath, files);
+    if (ids.size() != src.size()) {
+      throw ReaderErrors.docIdsMisaligned(docIdsPath, ids.size(), srcPath, src.size());
+    }
+    List<Segment> out = new ArrayList<>(src.size());
+    for (int i = 0; i < src.size(); i++) {
+      String id = ids.get(i).split("\t", 2)[0].strip();
+      if (id.isEmpty()) {
+        throw ReaderErrors.malformed(docIdsPath, i + 1, "empty document id");
+      }
+      out.add(new Segment(id, src.get(i).segId(), src.get(i).text()));
+    }
+    return out;
   }
 
   private static List<RawPair> xml(ReadUnit unit, SourceFiles files) {

@@ -60,7 +60,7 @@ public final class HostileInputs {
     Path samples = repo.resolve("sample-data");
     List<Target> targets = new ArrayList<>();
     targets.add(new Target("flores-ntrex-lines", read(samples, "prepare/flores200/deu_Latn.devtest",
-        "prepare/ntrex128/newstest2019-ref.zho-CN.txt"),
+        "prepare/ntrex128/NTREX-128/newstest2019-ref.zho-CN.txt"),
         in -> LineFileReader.read(new ByteArrayInputStream(in), "deu_Latn.devtest")));
     targets.add(new Target("wmt-sgml", read(samples, "prepare/wmt-sgml/newstest2019-encs-src.en.sgm",
         "prepare/wmt-sgml/newstest2019-encs-ref.cs.sgm"),
