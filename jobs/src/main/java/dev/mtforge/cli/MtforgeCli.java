@@ -1,5 +1,6 @@
 package dev.mtforge.cli;
 
+import dev.mtforge.jobs.progress.SparkProgressLogger;
 import dev.mtforge.schemas.InvalidInputException;
 import dev.mtforge.schemas.InvalidOptionException;
 import java.util.concurrent.Callable;
@@ -83,10 +84,25 @@ public final class MtforgeCli implements Callable<Integer> {
         e -> e instanceof CommandLine.ParameterException || e instanceof InvalidOptionException
             ? CommandLine.ExitCode.USAGE
             : e instanceof InvalidInputException ? EXIT_INVALID_INPUT : CommandLine.ExitCode.SOFTWARE);
+    // After a Spark command, one summary line of what it ran (SparkProgressLogger), also when it failed.
+    cli.setExecutionStrategy(parseResult -> {
+      boolean ok = false;
+      try {
+        int code = new CommandLine.RunLast().execute(parseResult);
+        ok = code == 0;
+        return code;
+      } finally {
+        if (ok) {
+          SparkProgressLogger.current().ifPresent(SparkProgressLogger::summarize);
+        } else {
+          SparkProgressLogger.current().ifPresent(SparkProgressLogger::summarizeFailure);
+        }
+      }
+    });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof InvalidInputException || e instanceof IllegalArgumentException) {
-            commandLine.getErr().println("mtforge " + commandLine.getCommandName() + ": " + e.getMessage());
+            commandLine.getErr().println(programName(commandLine) + ": " + e.getMessage());
           } else {
             e.printStackTrace(commandLine.getErr());
           }
@@ -96,6 +112,16 @@ public final class MtforgeCli implements Callable<Integer> {
           return e instanceof InvalidInputException ? EXIT_INVALID_INPUT : 1;
         });
     return cli;
+  }
+
+  /**
+   * {@code mtforge score} for messages: the command's full name with the program name once, whether
+   * it runs in the tree ({@code mtforge score}), under its own name ({@code mtforge score} set by
+   * {@link #execute}) or as its own main class ({@code score}).
+   */
+  static String programName(CommandLine commandLine) {
+    String name = commandLine.getCommandSpec().qualifiedName(" ");
+    return name.equals("mtforge") || name.startsWith("mtforge ") ? name : "mtforge " + name;
   }
 
   /** Reads the version from the jar manifest. */

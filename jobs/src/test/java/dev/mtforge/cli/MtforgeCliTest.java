@@ -62,6 +62,24 @@ class MtforgeCliTest {
     assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).startsWith("Usage: mtforge score ");
   }
 
+  /** {@code execute} names score "mtforge score" for its usage line; errors must not double it. */
+  @Test
+  void scoreErrorsNameTheProgramOnce(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path ref = Files.writeString(dir.resolve("ref.txt"), "a\nb\n");
+    Path hyp = Files.writeString(dir.resolve("hyp.txt"), "a\n");
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try {
+      System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(MtforgeCli.execute("score", ref.toString(), "-i", hyp.toString())).isEqualTo(MtforgeCli.EXIT_INVALID_INPUT);
+    } finally {
+      System.setErr(saved);
+    }
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("mtforge score: Cannot score " + hyp + ": it has 1 lines but reference " + ref + " has 2"
+            + System.lineSeparator());
+  }
+
   @Test
   void unknownOptionIsAUsageError() {
     Run run = run("sql", "--formt", "json", "SELECT 1");

@@ -3,6 +3,7 @@ package dev.mtforge.jobs.merge;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.mtforge.jobs.progress.JobProgress;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
@@ -82,7 +83,7 @@ public final class RegisterAdaptersJob {
 
   public Result execute() {
     Objects.requireNonNull(source, "source");
-    warehouse.spark().sparkContext().setJobGroup("mtforge-register-adapters", "Register adapters from " + source, false);
+    JobProgress.begin(warehouse.spark(), "register-adapters", "reading adapters from " + source);
     Configuration conf = warehouse.spark().sparkContext().hadoopConfiguration();
     TensorFiles files = new HadoopTensorFiles(conf);
     List<Candidate> candidates = source.toLowerCase(Locale.ROOT).endsWith(".csv") ? fromCsv(conf) : fromFolders(conf);

@@ -1,5 +1,6 @@
 package dev.mtforge.jobs.warehouse;
 
+import dev.mtforge.jobs.progress.JobProgress;
 import dev.mtforge.schemas.tables.Lineage;
 import dev.mtforge.schemas.tables.TableContract;
 import java.io.IOException;
@@ -167,7 +168,9 @@ public final class Warehouse {
       sql.append(" WHEN MATCHED AND NOT (").append(changed).append(") THEN UPDATE SET *");
     }
     sql.append(" WHEN NOT MATCHED THEN INSERT *");
+    String described = JobProgress.step(spark, "writing " + contract.name());
     Row metrics = spark.sql(sql.toString()).first();
+    JobProgress.restore(spark, described);
     spark.catalog().dropTempView(view);
     long inserted = metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
     long updated = metrics.getLong(metrics.fieldIndex("num_updated_rows"));
