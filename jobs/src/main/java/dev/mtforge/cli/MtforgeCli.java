@@ -56,7 +56,40 @@ public final class MtforgeCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int code = execute(args);
+    if (System.getenv("DATABRICKS_RUNTIME_VERSION") != null) {
+      // A Databricks JAR task runs main inside the cluster's driver JVM, which must not exit:
+      // the task fails through an exception instead, and its run output names the code.
+      failUnlessZero(code, args);
+      return;
+    }
+    System.exit(code);
+  }
+
+  /** Throws {@link ExitCodeException} for a non-zero exit code (where the JVM must not exit). */
+  static void failUnlessZero(int code, String... args) {
+    if (code != 0) {
+      throw new ExitCodeException(code, args.length > 0 ? args[0] : "");
+    }
+  }
+
+  /** A command's non-zero exit code as an exception: {@code mtforge prepare exited with code 3 (…)}. */
+  public static final class ExitCodeException extends RuntimeException {
+    private final int code;
+
+    ExitCodeException(int code, String command) {
+      super("mtforge " + (command.isEmpty() ? "" : command + " ") + "exited with code " + code + " ("
+          + switch (code) {
+            case CommandLine.ExitCode.USAGE -> "invalid command line or option value";
+            case EXIT_INVALID_INPUT -> "input data rejected: fix the data, retrying will not help";
+            default -> "unexpected failure: retrying may help";
+          } + "); the error is in the driver log");
+      this.code = code;
+    }
+
+    public int code() {
+      return code;
+    }
   }
 
   /** Runs a full {@code mtforge} command line and returns its exit code. */

@@ -80,6 +80,16 @@ class MtforgeCliTest {
             + System.lineSeparator());
   }
 
+  /** What a Databricks JAR task reports instead of an exit code (its JVM must not exit). */
+  @Test
+  void nonZeroExitCodesBecomeExceptionsNamingTheCode() {
+    MtforgeCli.failUnlessZero(0, "init");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MtforgeCli.failUnlessZero(3, "prepare", "--source", "x"))
+        .isInstanceOf(MtforgeCli.ExitCodeException.class)
+        .hasMessage("mtforge prepare exited with code 3 (input data rejected: fix the data, retrying will not help);"
+            + " the error is in the driver log");
+  }
+
   @Test
   void unknownOptionIsAUsageError() {
     Run run = run("sql", "--formt", "json", "SELECT 1");

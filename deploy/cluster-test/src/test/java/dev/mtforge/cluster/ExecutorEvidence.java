@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,8 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * What an application's executors did, from Spark's own records: the event log (tasks per executor
- * of the stages whose job description starts with a prefix) and each executor's stderr in the
- * workers' work folders (lines a pattern matches).
+ * that updated an accumulator) and each executor's stderr in the workers' work folders (lines that
+ * contain a text).
  */
 final class ExecutorEvidence {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,25 +28,25 @@ final class ExecutorEvidence {
     return dot < 0 ? name : name.substring(0, dot);
   }
 
-  /** Executor id → tasks it finished in stages whose job description starts with {@code description}. */
-  static Map<String, Integer> tasksPerExecutor(Path eventLog, String description) {
-    Map<Integer, Boolean> wanted = new HashMap<>();
+  /**
+   * Executor id → successful tasks that updated the named accumulator (a task of
+   * {@code TranslatePartitions} adds to {@code mtforge.padded-prompt-tokens}, so these are the
+   * tasks that translated).
+   */
+  static Map<String, Integer> tasksPerExecutor(Path eventLog, String accumulator) {
     Map<String, Integer> tasks = new TreeMap<>();
     try (Stream<String> lines = Files.lines(eventLog)) {
       for (String line : (Iterable<String>) lines::iterator) {
         JsonNode event = JSON.readTree(line);
-        switch (event.path("Event").asText()) {
-          case "SparkListenerStageSubmitted" -> {
-            String desc = event.path("Properties").path("spark.job.description").asText("");
-            wanted.put(event.path("Stage Info").path("Stage ID").asInt(), desc.startsWith(description));
+        if (!"SparkListenerTaskEnd".equals(event.path("Event").asText())
+            || !"Success".equals(event.path("Task End Reason").path("Reason").asText())) {
+          continue;
+        }
+        for (JsonNode update : event.path("Task Info").path("Accumulables")) {
+          if (accumulator.equals(update.path("Name").asText())) {
+            tasks.merge(event.path("Task Info").path("Executor ID").asText(), 1, Integer::sum);
+            break;
           }
-          case "SparkListenerTaskEnd" -> {
-            if (wanted.getOrDefault(event.path("Stage ID").asInt(), false)
-                && "Success".equals(event.path("Task End Reason").path("Reason").asText())) {
-              tasks.merge(event.path("Task Info").path("Executor ID").asText(), 1, Integer::sum);
-            }
-          }
-          default -> { }
         }
       }
     } catch (IOException e) {

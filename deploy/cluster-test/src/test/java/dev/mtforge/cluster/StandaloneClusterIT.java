@@ -181,7 +181,7 @@ class StandaloneClusterIT {
         continue;
       }
       Path eventLog = eventLogOf(stage.getKey());
-      Map<String, Integer> tasks = ExecutorEvidence.tasksPerExecutor(eventLog, "translate: translating chunk");
+      Map<String, Integer> tasks = ExecutorEvidence.tasksPerExecutor(eventLog, "mtforge.padded-prompt-tokens");
       Map<String, Long> loads =
           ExecutorEvidence.logLines(cluster.workDirs(), ExecutorEvidence.appId(eventLog), MODEL_LOADED);
       assertThat(tasks).as("translate tasks per executor of %s", stage.getKey()).isNotEmpty();
