@@ -1,6 +1,6 @@
 package dev.mtforge.cli;
 
-import dev.mtforge.jobs.progress.SparkProgressLogger;
+import dev.mtforge.jobs.progress.CommandSummary;
 import dev.mtforge.schemas.InvalidInputException;
 import dev.mtforge.schemas.InvalidOptionException;
 import java.util.concurrent.Callable;
@@ -125,11 +125,7 @@ public final class MtforgeCli implements Callable<Integer> {
         ok = code == 0;
         return code;
       } finally {
-        if (ok) {
-          SparkProgressLogger.current().ifPresent(SparkProgressLogger::summarize);
-        } else {
-          SparkProgressLogger.current().ifPresent(SparkProgressLogger::summarizeFailure);
-        }
+        CommandSummary.afterCommand(ok);
       }
     });
     cli.setExecutionExceptionHandler(

@@ -141,4 +141,25 @@ class MtforgeCliTest {
         "SELECT code, name FROM languages WHERE code = 'no'");
     assertThat(csv.out()).isEqualTo("code,name\nno,Norwegian\n");
   }
+
+  /** --quiet: the result on stdout, no progress or summary logging (levels restored afterwards). */
+  @Test
+  void quietKeepsOnlyResults() {
+    SparkTestSession.get();
+    String warehouse = SparkTestSession.newFolder("quiet").toString();
+    org.apache.logging.log4j.Level mtforge = org.apache.logging.log4j.LogManager.getLogger("dev.mtforge").getLevel();
+    org.apache.logging.log4j.Level root = org.apache.logging.log4j.LogManager.getRootLogger().getLevel();
+    try {
+      Run quiet = run("sql", "--quiet", "--warehouse", warehouse, "--format", "csv", "SELECT 1 AS one");
+      assertThat(quiet.code()).as(quiet.err()).isZero();
+      assertThat(quiet.out()).isEqualTo("one\n1\n");
+      assertThat(quiet.err()).isEmpty();
+      assertThat(org.apache.logging.log4j.LogManager.getLogger("dev.mtforge.jobs.progress.SparkProgressLogger")
+          .isInfoEnabled()).isFalse();
+      assertThat(org.apache.logging.log4j.LogManager.getLogger("org.apache.spark").isWarnEnabled()).isFalse();
+    } finally {
+      org.apache.logging.log4j.core.config.Configurator.setLevel("dev.mtforge", mtforge);
+      org.apache.logging.log4j.core.config.Configurator.setRootLevel(root);
+    }
+  }
 }

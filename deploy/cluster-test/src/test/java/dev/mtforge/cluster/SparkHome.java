@@ -45,11 +45,20 @@ final class SparkHome {
    * for it; returns its exit code, or fails after {@code timeout}.
    */
   int submit(List<String> args, String driverMemory, Path log, Duration timeout) throws IOException, InterruptedException {
+    return await(startSubmit(args, driverMemory, log), log, timeout);
+  }
+
+  /** Starts {@code SparkSubmit} without waiting; {@link #await} it. */
+  Process startSubmit(List<String> args, String driverMemory, Path log) throws IOException {
     List<String> command = java("-Xmx" + driverMemory);
     command.add("org.apache.spark.deploy.SparkSubmit");
     command.addAll(args);
     Files.writeString(log, String.join(" ", command) + System.lineSeparator());
-    Process process = start(command, log, Map.of());
+    return start(command, log, Map.of());
+  }
+
+  /** Waits for a SparkSubmit process and returns its exit code, or fails after {@code timeout}. */
+  static int await(Process process, Path log, Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
       StandaloneCluster.stop(process);
       throw new IllegalStateException("spark-submit did not finish within " + timeout + "; log: " + log);

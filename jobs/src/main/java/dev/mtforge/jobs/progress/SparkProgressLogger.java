@@ -71,6 +71,7 @@ public final class SparkProgressLogger extends SparkListener {
     SparkProgressLogger logger = new SparkProgressLogger(sc, intervalSeconds);
     sc.addSparkListener(logger);
     installed = logger;
+    CommandSummary.register(logger::summarize);
     return logger;
   }
 
@@ -80,16 +81,12 @@ public final class SparkProgressLogger extends SparkListener {
     return current != null && current.sc == sc ? Optional.of(current) : Optional.empty();
   }
 
-  /** The logger installed last in this JVM, if any (the CLI's, once a command has run). */
-  public static Optional<SparkProgressLogger> current() {
-    return Optional.ofNullable(installed);
-  }
-
   /** Removes the logger from its context. */
   public synchronized void uninstall() {
     sc.removeSparkListener(this);
     if (installed == this) {
       installed = null;
+      CommandSummary.register(null);
     }
   }
 
@@ -106,12 +103,8 @@ public final class SparkProgressLogger extends SparkListener {
     summarize(false);
   }
 
-  /** {@link #summarize()} after the command failed: the last job's line says FAILED. */
-  public void summarizeFailure() {
-    summarize(true);
-  }
-
-  private void summarize(boolean failed) {
+  /** {@link #summarize()}; {@code failed}: the command failed, so the last job's line says FAILED. */
+  void summarize(boolean failed) {
     try {
       sc.listenerBus().waitUntilEmpty(2000);
     } catch (Exception e) { // TimeoutException: summarize what arrived
