@@ -165,6 +165,9 @@ class StandaloneClusterIT {
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.session.timeZone", "UTC")
+        // Small tables: a few shuffle partitions, Delta's log replayed in one (defaults 200 and 50).
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.databricks.delta.snapshotPartitions", "1")
         .getOrCreate();
     List<String> conf = s3.sparkConf();
     for (int i = 0; i + 1 < conf.size(); i += 2) {
@@ -223,7 +226,9 @@ class StandaloneClusterIT {
 
   private Set<Path> eventLogs() throws IOException {
     try (Stream<Path> files = Files.list(events)) {
-      return new HashSet<>(files.filter(f -> !f.getFileName().toString().endsWith(".inprogress")).toList());
+      // app-…: applications of the standalone master (the local-mode reference logs local-…).
+      return new HashSet<>(files.filter(f -> f.getFileName().toString().startsWith("app-")
+          && !f.getFileName().toString().endsWith(".inprogress")).toList());
     }
   }
 
