@@ -1,5 +1,6 @@
 package dev.mtforge.cli;
 
+import dev.mtforge.jobs.progress.CommandSummary;
 import dev.mtforge.schemas.InvalidInputException;
 import dev.mtforge.schemas.InvalidOptionException;
 import java.util.concurrent.Callable;
@@ -55,7 +56,40 @@ public final class MtforgeCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int code = execute(args);
+    if (System.getenv("DATABRICKS_RUNTIME_VERSION") != null) {
+      // A Databricks JAR task runs main inside the cluster's driver JVM, which must not exit:
+      // the task fails through an exception instead, and its run output names the code.
+      failUnlessZero(code, args);
+      return;
+    }
+    System.exit(code);
+  }
+
+  /** Throws {@link ExitCodeException} for a non-zero exit code (where the JVM must not exit). */
+  static void failUnlessZero(int code, String... args) {
+    if (code != 0) {
+      throw new ExitCodeException(code, args.length > 0 ? args[0] : "");
+    }
+  }
+
+  /** A command's non-zero exit code as an exception: {@code mtforge prepare exited with code 3 (…)}. */
+  public static final class ExitCodeException extends RuntimeException {
+    private final int code;
+
+    ExitCodeException(int code, String command) {
+      super("mtforge " + (command.isEmpty() ? "" : command + " ") + "exited with code " + code + " ("
+          + switch (code) {
+            case CommandLine.ExitCode.USAGE -> "invalid command line or option value";
+            case EXIT_INVALID_INPUT -> "input data rejected: fix the data, retrying will not help";
+            default -> "unexpected failure: retrying may help";
+          } + "); the error is in the driver log");
+      this.code = code;
+    }
+
+    public int code() {
+      return code;
+    }
   }
 
   /** Runs a full {@code mtforge} command line and returns its exit code. */
@@ -83,10 +117,21 @@ public final class MtforgeCli implements Callable<Integer> {
         e -> e instanceof CommandLine.ParameterException || e instanceof InvalidOptionException
             ? CommandLine.ExitCode.USAGE
             : e instanceof InvalidInputException ? EXIT_INVALID_INPUT : CommandLine.ExitCode.SOFTWARE);
+    // After a Spark command, one summary line of what it ran (SparkProgressLogger), also when it failed.
+    cli.setExecutionStrategy(parseResult -> {
+      boolean ok = false;
+      try {
+        int code = new CommandLine.RunLast().execute(parseResult);
+        ok = code == 0;
+        return code;
+      } finally {
+        CommandSummary.afterCommand(ok);
+      }
+    });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof InvalidInputException || e instanceof IllegalArgumentException) {
-            commandLine.getErr().println("mtforge " + commandLine.getCommandName() + ": " + e.getMessage());
+            commandLine.getErr().println(programName(commandLine) + ": " + e.getMessage());
           } else {
             e.printStackTrace(commandLine.getErr());
           }
@@ -96,6 +141,16 @@ public final class MtforgeCli implements Callable<Integer> {
           return e instanceof InvalidInputException ? EXIT_INVALID_INPUT : 1;
         });
     return cli;
+  }
+
+  /**
+   * {@code mtforge score} for messages: the command's full name with the program name once, whether
+   * it runs in the tree ({@code mtforge score}), under its own name ({@code mtforge score} set by
+   * {@link #execute}) or as its own main class ({@code score}).
+   */
+  static String programName(CommandLine commandLine) {
+    String name = commandLine.getCommandSpec().qualifiedName(" ");
+    return name.equals("mtforge") || name.startsWith("mtforge ") ? name : "mtforge " + name;
   }
 
   /** Reads the version from the jar manifest. */

@@ -7,6 +7,8 @@ import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.udfs.spark.SparkProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -57,6 +59,11 @@ public final class SparkOptions {
   String database;
 
   @Option(
+      names = {"-q", "--quiet"},
+      description = "Print only results and errors: no progress lines, no job summaries, no Spark warnings.")
+  boolean quiet;
+
+  @Option(
       names = "--run-id",
       paramLabel = "<id>",
       description = "Id written to the run_id column of every row (e.g. Airflow's run id). Default: generated.")
@@ -86,6 +93,11 @@ public final class SparkOptions {
 
   /** Builds (or joins, under spark-submit) the SparkSession with the chosen profile. */
   public SparkSession session(String appName) {
+    if (quiet) {
+      // Before the session starts, so that none of its start-up warnings get through either.
+      Configurator.setLevel("dev.mtforge", Level.WARN);
+      Configurator.setRootLevel(Level.ERROR);
+    }
     SparkConf sparkConf = new SparkConf(true);
     JobConfig config = jobConfig(sparkConf);
     SparkProfile sparkProfile =
@@ -103,8 +115,8 @@ public final class SparkOptions {
         sparkProfile.name(), config.origin());
     SparkSession spark = SparkSession.builder().config(sparkConf).getOrCreate();
     long interval = Long.parseLong(config.get(PROGRESS_INTERVAL, PROGRESS_INTERVAL_DEFAULT));
-    if (interval > 0) {
-      spark.sparkContext().addSparkListener(new SparkProgressLogger(interval));
+    if (interval > 0 && !quiet) {
+      SparkProgressLogger.install(spark.sparkContext(), interval);
     }
     return spark;
   }

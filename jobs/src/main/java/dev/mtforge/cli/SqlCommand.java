@@ -2,6 +2,7 @@ package dev.mtforge.cli;
 
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.mtforge.jobs.progress.JobProgress;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,7 @@ public final class SqlCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SparkSession spark = sparkOptions.session("sql");
     sparkOptions.openWarehouse(spark);
+    JobProgress.begin(spark, "sql", query);
     Dataset<Row> result = spark.sql(query);
     PrintWriter out = spec.commandLine().getOut();
     List<Row> rows = result.limit(limit).collectAsList();

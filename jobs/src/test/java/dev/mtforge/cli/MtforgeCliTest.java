@@ -62,6 +62,34 @@ class MtforgeCliTest {
     assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).startsWith("Usage: mtforge score ");
   }
 
+  /** {@code execute} names score "mtforge score" for its usage line; errors must not double it. */
+  @Test
+  void scoreErrorsNameTheProgramOnce(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path ref = Files.writeString(dir.resolve("ref.txt"), "a\nb\n");
+    Path hyp = Files.writeString(dir.resolve("hyp.txt"), "a\n");
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try {
+      System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(MtforgeCli.execute("score", ref.toString(), "-i", hyp.toString())).isEqualTo(MtforgeCli.EXIT_INVALID_INPUT);
+    } finally {
+      System.setErr(saved);
+    }
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("mtforge score: Cannot score " + hyp + ": it has 1 lines but reference " + ref + " has 2"
+            + System.lineSeparator());
+  }
+
+  /** What a Databricks JAR task reports instead of an exit code (its JVM must not exit). */
+  @Test
+  void nonZeroExitCodesBecomeExceptionsNamingTheCode() {
+    MtforgeCli.failUnlessZero(0, "init");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MtforgeCli.failUnlessZero(3, "prepare", "--source", "x"))
+        .isInstanceOf(MtforgeCli.ExitCodeException.class)
+        .hasMessage("mtforge prepare exited with code 3 (input data rejected: fix the data, retrying will not help);"
+            + " the error is in the driver log");
+  }
+
   @Test
   void unknownOptionIsAUsageError() {
     Run run = run("sql", "--formt", "json", "SELECT 1");
@@ -112,5 +140,27 @@ class MtforgeCliTest {
     Run csv = run("sql", "--warehouse", warehouse, "--format", "csv",
         "SELECT code, name FROM languages WHERE code = 'no'");
     assertThat(csv.out()).isEqualTo("code,name\nno,Norwegian\n");
+  }
+
+  /** --quiet: the result on stdout, no progress or summary logging (levels restored afterwards). */
+  @Test
+  void quietKeepsOnlyResults() {
+    SparkTestSession.get();
+    String warehouse = SparkTestSession.newFolder("quiet").toString();
+    org.apache.logging.log4j.Level mtforge = org.apache.logging.log4j.LogManager.getLogger("dev.mtforge").getLevel();
+    org.apache.logging.log4j.Level root = org.apache.logging.log4j.LogManager.getRootLogger().getLevel();
+    try {
+      Run quiet = run("sql", "--quiet", "--warehouse", warehouse, "--format", "csv", "SELECT 1 AS one");
+      assertThat(quiet.code()).as(quiet.err()).isZero();
+      assertThat(quiet.out()).isEqualTo("one\n1\n");
+      assertThat(quiet.err()).isEmpty();
+      // (a logger another test gave its own configuration keeps it: ask one that inherits dev.mtforge's)
+      assertThat(org.apache.logging.log4j.LogManager.getLogger("dev.mtforge.cli.SparkOptions").isInfoEnabled())
+          .isFalse();
+      assertThat(org.apache.logging.log4j.LogManager.getLogger("org.apache.spark").isWarnEnabled()).isFalse();
+    } finally {
+      org.apache.logging.log4j.core.config.Configurator.setLevel("dev.mtforge", mtforge);
+      org.apache.logging.log4j.core.config.Configurator.setRootLevel(root);
+    }
   }
 }

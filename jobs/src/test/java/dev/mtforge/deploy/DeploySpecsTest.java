@@ -16,49 +16,48 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The deploy specs (Airflow stages, Databricks job, EMR steps) must name real commands with
- * options the CLI accepts; a renamed flag would otherwise surface only on the cluster.
+ * Every command line the deploy files run parses against the mtforge CLI: the Airflow DAGs' tasks
+ * (deploy/airflow/commands.json, which the DAG tests hold the DAGs to), the Databricks job (the
+ * bundle holds the same tasks, deploy/checks), the EMR steps and the EMR Serverless job runs. A
+ * renamed flag or a stage whose command does not exist fails here, not on the cluster. Airflow
+ * templates ({@code {{ params.warehouse }}}) stand where a value goes, so they parse as values.
  */
 class DeploySpecsTest {
   private static final Path DEPLOY = SparkTestSession.repoRoot().resolve("deploy");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void airflowStagesParse() throws Exception {
-    Map<String, List<String>> stages = new LinkedHashMap<>();
-    for (JsonNode stage : JSON.readTree(DEPLOY.resolve("airflow/stages.json").toFile()).get("stages")) {
-      List<String> args = new ArrayList<>();
-      // The DAG fills ${...} from its params; any plausible value will do for parsing.
-      stage.get("args").forEach(a -> args.add(a.asText()
-          .replace("${warehouse}", "s3a://b/w").replace("${database}", "mtforge")
-          .replace("${profile}", "emr").replace("${data}", "s3a://b/d")
-          .replace("${adapters}", "s3a://b/a").replace("${model}", "s3a://b/m")
-          .replace("${run_id}", "manual__2026-11-24")));
-      stages.put(stage.get("task_id").asText(), args);
+  void airflowTasksParse() throws Exception {
+    JsonNode dags = JSON.readTree(DEPLOY.resolve("airflow/commands.json").toFile());
+    List<String> names = new ArrayList<>();
+    dags.fieldNames().forEachRemaining(names::add);
+    names.remove("comment");
+    assertThat(names).containsExactly(
+        "mtforge_datm_spark_submit", "mtforge_datm_databricks", "mtforge_datm_emr_serverless");
+    for (String dag : names) {
+      Map<String, List<String>> tasks = new LinkedHashMap<>();
+      dags.get(dag).fields().forEachRemaining(t -> tasks.put(dag + "." + t.getKey(), strings(t.getValue())));
+      assertThat(tasks).hasSize(9).containsKeys(dag + ".init", dag + ".merge_groups", dag + ".report");
+      tasks.forEach(DeploySpecsTest::assertParses);
     }
-    assertThat(stages).containsKeys("init", "prepare", "merge_groups", "evaluate");
-    stages.forEach(DeploySpecsTest::assertParses);
   }
 
   @Test
   void databricksTasksParse() throws Exception {
     JsonNode job = JSON.readTree(DEPLOY.resolve("databricks/job.json").toFile());
-    assertThat(job.get("tasks")).isNotEmpty();
+    assertThat(job.get("tasks")).hasSize(9);
     for (JsonNode task : job.get("tasks")) {
       assertThat(task.at("/spark_jar_task/main_class_name").asText()).isEqualTo("dev.mtforge.cli.MtforgeCli");
-      List<String> args = new ArrayList<>();
-      task.at("/spark_jar_task/parameters").forEach(a -> args.add(a.asText()));
-      assertParses(task.get("task_key").asText(), args);
+      assertParses(task.get("task_key").asText(), strings(task.at("/spark_jar_task/parameters")));
     }
   }
 
   @Test
   void emrStepsParse() throws Exception {
     JsonNode steps = JSON.readTree(DEPLOY.resolve("emr/steps.json").toFile());
-    assertThat(steps).isNotEmpty();
+    assertThat(steps).hasSize(9);
     for (JsonNode step : steps) {
-      List<String> args = new ArrayList<>();
-      step.at("/HadoopJarStep/Args").forEach(a -> args.add(a.asText()));
+      List<String> args = strings(step.at("/HadoopJarStep/Args"));
       assertThat(args).startsWith("spark-submit").contains("dev.mtforge.cli.MtforgeCli");
       int jar = args.indexOf("s3://my-bucket/mtforge/mtforge.jar");
       assertThat(jar).as(step.get("Name").asText()).isPositive();
@@ -66,12 +65,33 @@ class DeploySpecsTest {
     }
   }
 
+  @Test
+  void emrServerlessJobRunsParse() throws Exception {
+    JsonNode runs = JSON.readTree(DEPLOY.resolve("emr/serverless-job-runs.json").toFile());
+    assertThat(runs).hasSize(9);
+    for (JsonNode run : runs) {
+      assertParses(run.get("name").asText(), strings(run.at("/jobDriver/sparkSubmit/entryPointArguments")));
+    }
+  }
+
+  @Test
+  void aRenamedFlagFails() {
+    assertThatCode(() -> MtforgeCli.commandLine(new MtforgeCli()).parseArgs("evaluate", "--metric", "bleu"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage("Unknown options: '--metric', 'bleu'");
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(a -> out.add(a.asText()));
+    return out;
+  }
+
   private static void assertParses(String stage, List<String> args) {
     assertThatCode(() -> MtforgeCli.commandLine(new MtforgeCli()).parseArgs(args.toArray(new String[0])))
         .as("stage %s: %s", stage, args)
         .doesNotThrowAnyException();
-    CommandLine.ParseResult parsed =
-        MtforgeCli.commandLine(new MtforgeCli()).parseArgs(args.toArray(new String[0]));
+    CommandLine.ParseResult parsed = MtforgeCli.commandLine(new MtforgeCli()).parseArgs(args.toArray(new String[0]));
     assertThat(parsed.hasSubcommand()).as(stage).isTrue();
   }
 }

@@ -2,6 +2,7 @@ package dev.mtforge.jobs.evaluate;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.mtforge.jobs.progress.JobProgress;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
@@ -153,7 +154,7 @@ public final class EvaluateTranslationsJob {
     BootstrapConfidence bootstrap = bootstrap();
     int partitions = OptionValues.nonNegativeInt(options, PARTITIONS, Integer.parseInt(PARTITIONS_DEFAULT)); // 0: automatic
     var spark = warehouse.spark();
-    spark.sparkContext().setJobGroup("mtforge-evaluate", "Score translations: " + specs, false);
+    JobProgress.begin(spark, "evaluate", "scoring translations: " + specs);
 
     Dataset<Row> translations = warehouse.read(Tables.TRANSLATIONS);
     String systems = options.getOrDefault(SYSTEMS, "");

@@ -1,5 +1,6 @@
 package dev.mtforge.jobs.init;
 
+import dev.mtforge.jobs.progress.JobProgress;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.languages.Language;
@@ -39,7 +40,7 @@ public final class InitWarehouseJob {
   }
 
   public Result execute() {
-    warehouse.spark().sparkContext().setJobGroup("mtforge-init", "Create mtforge tables", false);
+    JobProgress.begin(warehouse.spark(), "init", "creating tables");
     List<String> created = new ArrayList<>();
     for (TableContract contract : Tables.ALL) {
       if (!warehouse.exists(contract.name())) {

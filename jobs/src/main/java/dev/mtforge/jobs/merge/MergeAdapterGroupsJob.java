@@ -1,5 +1,6 @@
 package dev.mtforge.jobs.merge;
 
+import dev.mtforge.jobs.progress.JobProgress;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidOptionException;
@@ -123,8 +124,7 @@ public final class MergeAdapterGroupsJob {
       }
     }
     SparkSession spark = warehouse.spark();
-    spark.sparkContext().setJobGroup("mtforge-merge-groups",
-        "Merge " + direction + " adapters per group: " + mergeOptions.method().label(), false);
+    JobProgress.begin(spark, "merge-groups", "planning " + direction + " " + mergeOptions.method().label() + " merges");
     TensorFiles files = new HadoopTensorFiles(spark.sparkContext().hadoopConfiguration());
 
     Map<Integer, List<Row>> byGroup = new TreeMap<>();
@@ -168,6 +168,7 @@ public final class MergeAdapterGroupsJob {
       String outputId = MERGED_STRATEGY + "-" + direction + "-group-" + group;
       String outDir = output + "/" + direction + "/group-" + group;
       long started = System.nanoTime();
+      JobProgress.step(spark, "merging group " + group + " (" + plan.adapters().size() + " adapters)");
       AdapterMerger.Result result = DistributedAdapterMerge.run(spark, plan, outDir, partitions);
       List<String> inputShas = shas.get(group);
       String mergeId = mergeId(outputId + "@" + outDir, inputShas, mergeOptions.describe());

@@ -1,5 +1,6 @@
 package dev.mtforge.jobs.merge;
 
+import dev.mtforge.jobs.progress.JobProgress;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
@@ -79,7 +80,7 @@ public final class RegisterAdaptersJob {
 
   public Result execute() {
     Objects.requireNonNull(source, "source");
-    warehouse.spark().sparkContext().setJobGroup("mtforge-register-adapters", "Register adapters from " + source, false);
+    JobProgress.begin(warehouse.spark(), "register-adapters", "reading adapters from " + source);
     Configuration conf = warehouse.spark().sparkContext().hadoopConfiguration();
     TensorFiles files = new HadoopTensorFiles(conf);
     List<Candidate> candidates = source.toLowerCase(Locale.ROOT).endsWith(".csv") ? fromCsv(conf) : fromFolders(conf);

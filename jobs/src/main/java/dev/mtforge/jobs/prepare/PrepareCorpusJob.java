@@ -19,6 +19,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import dev.mtforge.jobs.progress.JobProgress;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
@@ -173,7 +174,7 @@ public final class PrepareCorpusJob {
       ParagraphSentenceSplitter.requireSparkNlp(); // before any read or write
     }
     SparkSession spark = warehouse.spark();
-    spark.sparkContext().setJobGroup("mtforge-prepare", "Prepare " + sources, false);
+    JobProgress.begin(spark, "prepare", "reading " + sources.size() + " sources");
     HadoopSourceFiles files = new HadoopSourceFiles(spark.sparkContext().hadoopConfiguration());
     tokenizer = Optional.ofNullable(options.get(TOKENIZER)).map(path -> TokenCountUdf.load(spark, path));
 
@@ -295,6 +296,7 @@ public final class PrepareCorpusJob {
           .withColumn("flags", expr("IF(size(problems) > 0, transform(problems, p -> p.reason), NULL)"));
       Dataset<Row> canonical = keptTrain.unionByName(flagged).drop("problems", "row_key");
 
+      JobProgress.step(spark, "filtering training pairs");
       Map<String, Long> byReason = new TreeMap<>();
       for (Row r : rejected.groupBy("reason").agg(count(lit(1)).as("n")).collectAsList()) {
         byReason.put(r.getString(0), r.getLong(1));

@@ -2,6 +2,7 @@ package dev.mtforge.jobs.report;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.mtforge.jobs.progress.JobProgress;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
 import dev.mtforge.schemas.InvalidOptionException;
@@ -80,6 +81,7 @@ public final class ScoreReportJob {
       }
     }
     String output = options.getOrDefault(OUTPUT, warehouse.location() + "/reports");
+    JobProgress.begin(warehouse.spark(), "report", "reading system_scores");
     Dataset<Row> scores = warehouse.read(Tables.SYSTEM_SCORES)
         .filter(col("scope").isin("pair", "group"));
     String systems = options.getOrDefault(SYSTEMS, "");

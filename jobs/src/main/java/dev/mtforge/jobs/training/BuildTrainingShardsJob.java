@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import dev.mtforge.jobs.progress.JobProgress;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidOptionException;
@@ -152,8 +153,7 @@ public final class BuildTrainingShardsJob {
     String output = options.getOrDefault(OUTPUT, warehouse.location() + "/training") + "/" + strategy;
     Optional<TokenCountUdf> tokenizer =
         Optional.ofNullable(options.get(TOKENIZER)).map(path -> TokenCountUdf.load(warehouse.spark(), path));
-    warehouse.spark().sparkContext().setJobGroup("mtforge-build-training",
-        "Build " + strategy + " training shards from splits " + splits, false);
+    JobProgress.begin(warehouse.spark(), "build-training", "building " + strategy + " shards from splits " + splits);
 
     Dataset<Row> pairs = warehouse.read(Tables.PARALLEL_SENTENCES)
         .filter(col("split").isin(splits.toArray()).and(col("direction").isin("xx-en", "en-xx")))

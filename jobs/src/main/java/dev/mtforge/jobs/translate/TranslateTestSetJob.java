@@ -1,5 +1,6 @@
 package dev.mtforge.jobs.translate;
 
+import dev.mtforge.jobs.progress.JobProgress;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
@@ -220,8 +221,7 @@ public final class TranslateTestSetJob {
         s.systemId != null
             ? s.systemId
             : pkg.manifest().name() + "-" + s.routing.label() + (s.shots > 0 ? "-" + s.shots + "shot" : "");
-    spark.sparkContext().setJobGroup("mtforge-translate",
-        "Translate " + s.dataset + (s.split == null ? "" : ":" + s.split) + " as " + systemId, false);
+    JobProgress.begin(spark, "translate", s.dataset + (s.split == null ? "" : ":" + s.split) + " as " + systemId);
 
     Dataset<Row> pairs = warehouse.read(Tables.PARALLEL_SENTENCES).where(functions.col("dataset").equalTo(s.dataset));
     if (s.split != null) {
@@ -297,6 +297,7 @@ public final class TranslateTestSetJob {
             part.mapPartitions(new TranslatePartitions(taskSettings, padded, cpuNanos).withHadoopConf(conf), Encoders.row(TranslatePartitions.OUTPUT_SCHEMA))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
+          JobProgress.step(spark, "translating chunk " + (chunk + 1) + "/" + chunks + " as " + systemId);
           Row sums = translated.agg(functions.count(functions.lit(1)), functions.sum("prompt_tokens"),
               functions.sum("output_tokens"), functions.sum("latency_ms")).first();
           long rows = sums.getLong(0);

@@ -1,5 +1,6 @@
 package dev.mtforge.jobs.warehouse;
 
+import dev.mtforge.jobs.progress.JobProgress;
 import dev.mtforge.schemas.tables.Lineage;
 import dev.mtforge.schemas.tables.SqlText;
 import dev.mtforge.schemas.tables.TableContract;
@@ -181,9 +182,11 @@ public final class Warehouse {
     // Both MERGEs are idempotent (insert missing keys; rewrite only changed rows), so a commit that
     // lost a race with another writer is simply run again against the table's new version.
     Row metrics;
+    String described = JobProgress.step(spark, "writing " + contract.name());
     try {
       metrics = ConcurrentCommits.retry(contract.name(), "merge", () -> spark.sql(sql.toString()).first());
     } finally {
+      JobProgress.restore(spark, described);
       spark.catalog().dropTempView(view);
     }
     long inserted = metrics.getLong(metrics.fieldIndex("num_inserted_rows"));

@@ -42,6 +42,23 @@ class MergeSerializationTest {
         .isEqualTo("http://127.0.0.1:9000");
   }
 
+  /**
+   * A broadcast goes through the session's serializer (Kryo in every profile), which skips
+   * transient fields and ignores writeObject/readObject: the executor of a real cluster once got a
+   * null configuration here while local mode, which never deserializes a broadcast, passed.
+   */
+  @Test
+  void hadoopConfRoundTripsThroughKryo() {
+    Configuration conf = new Configuration(false);
+    conf.set("fs.s3a.endpoint", "http://127.0.0.1:9000");
+    SerializerInstance kryo = new KryoSerializer(new SparkConf()).newInstance();
+    SerializableHadoopConf copy = kryo.deserialize(
+        kryo.serialize(new SerializableHadoopConf(conf), ClassTag$.MODULE$.apply(SerializableHadoopConf.class)),
+        ClassTag$.MODULE$.apply(SerializableHadoopConf.class));
+    assertThat(copy.get()).isNotNull();
+    assertThat(copy.get().get("fs.s3a.endpoint")).isEqualTo("http://127.0.0.1:9000");
+  }
+
   @Test
   void mergedModulesRoundTripThroughKryo() {
     SerializerInstance kryo = new KryoSerializer(new SparkConf()).newInstance();

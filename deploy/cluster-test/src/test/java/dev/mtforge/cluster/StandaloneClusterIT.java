@@ -1,0 +1,245 @@
+package dev.mtforge.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The shaded {@code mtforge.jar} on a Spark standalone cluster of separate JVMs (a master and two
+ * workers on 127.0.0.1, started here), submitted through {@code SparkSubmit} in client mode as
+ * {@code spark-submit} does, with Delta and S3A passed as {@code --jars}:
+ *
+ * <ul>
+ *   <li>every stage of the sample pipeline as its own application, warehouse on S3 (s3proxy);
+ *   <li>meanwhile, {@code demo} in {@code local[2]} with the warehouse on local disk: the reference;
+ *   <li>the cluster's tables equal the reference's;
+ *   <li>each executor JVM loads the translation model once, however many tasks it runs.
+ * </ul>
+ *
+ * Executors see only Spark's jars and what the application ships, so a class missing from the
+ * shaded jar, state that exists only on the driver (a broadcast the session's Kryo serializer
+ * empties) or a task closure that does not serialize fails here as it would on Databricks or EMR.
+ * Logs of every JVM stay under {@code target/cluster-it}. {@code -Dmtforge.cluster.reuse=true}
+ * checks the results of the previous run there without running anything again.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterIT {
+  private static final String RUN_ID = "cluster-it";
+  private static final String BUCKET = "mtforge";
+  private static final String S3_WAREHOUSE = "s3a://" + BUCKET + "/warehouse";
+  private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(10);
+  /** What ModelCache logs when it loads a model (once per JVM and model spec). */
+  private static final String MODEL_LOADED = "ModelCache: Loaded causal-lm ";
+  /** An accumulator every translating task of TranslatePartitions adds to. */
+  private static final String TRANSLATE_ACCUMULATOR = "mtforge.padded-prompt-tokens";
+  /** C1 only: these JVMs live for seconds to minutes, and C2 compiling would cost CI more than it saves. */
+  static final String SHORT_LIVED_JVM = "-XX:TieredStopAtLevel=1";
+
+  private final Path repo = Path.of(System.getProperty("mtforge.repo.root", "../.."));
+  private final Path jar = repo.resolve("jobs/target/mtforge.jar");
+  private final Path samples = repo.resolve("sample-data");
+  private final Path dir = Path.of(System.getProperty("mtforge.cluster.dir", "target/cluster-it")).toAbsolutePath();
+  private final Path events = dir.resolve("events");
+  private final boolean reuse = Boolean.getBoolean("mtforge.cluster.reuse");
+  private final List<String> clusterJars = new ArrayList<>();
+  private SparkHome home;
+  private StandaloneCluster cluster;
+  private S3Proxy s3;
+  private Process reference;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    assertThat(jar).as("the shaded jar (mvn package)").isRegularFile();
+    if (!reuse) {
+      deleteTree(dir);
+    }
+    Files.createDirectories(events);
+    home = new SparkHome(Path.of(System.getProperty("mtforge.spark.home", "target/spark-home")),
+        System.getProperty("mtforge.jvm.flags", "") + " " + SHORT_LIVED_JVM);
+    // The cluster's conf/: mtforge's log4j2 settings, so executors log model loads at INFO.
+    Files.createDirectories(home.conf());
+    Files.copy(repo.resolve("conf/log4j2.properties"), home.conf().resolve("log4j2.properties"),
+        StandardCopyOption.REPLACE_EXISTING);
+    try (Stream<Path> jars = Files.list(Path.of(System.getProperty("mtforge.cluster.jars", "target/cluster-jars")))) {
+      jars.map(Path::toString).sorted().forEach(clusterJars::add);
+    }
+    s3 = S3Proxy.start(dir.resolve("s3"), BUCKET);
+    if (!reuse) {
+      // The reference runs beside the cluster: both wait on I/O and JVM start-up much of the time.
+      reference = home.startSubmit(submitArgs("reference-demo", "local[2]", List.of(),
+          "demo", "--samples", samples.toString(), "--warehouse", dir.resolve("reference").toString()),
+          "3g", dir.resolve("reference-demo.log"));
+      cluster = StandaloneCluster.start(home, dir, 2, 2, "2g");
+    }
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (reference != null && reference.isAlive()) {
+      StandaloneCluster.stop(reference);
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void everyStageRunsAsItsOwnApplicationWithTheWarehouseOnS3() throws Exception {
+    Assumptions.assumeFalse(reuse, "reusing the previous run's results");
+    List<List<String>> stages = new ArrayList<>();
+    stages.add(List.of("init"));
+    List<String> prepare = new ArrayList<>(List.of("prepare"));
+    for (String format : List.of("flores200", "flores-plus", "ntrex128", "wmt-txt", "wmt-sgml", "wmt-xml", "alma-json",
+        "xalma-parquet")) {
+      prepare.add("--source");
+      prepare.add(format + "=" + samples.resolve("prepare").resolve(format));
+    }
+    stages.add(prepare);
+    stages.add(List.of("build-training", "--strategy", "dat", "--sample", "1012"));
+    stages.add(List.of("register-adapters", "--from", samples.resolve("adapters").toString()));
+    stages.add(List.of("merge-groups", "--method", "ties", "--density", "0.5"));
+    String model = samples.resolve("models/tiny-llama").toString();
+    stages.add(List.of("translate", "--model", model, "--test-set", "flores200:devtest",
+        "--directions", "de-en,en-de,fr-en,en-fr", "--routing", "none", "--num-beams", "1", "--max-new-tokens", "64"));
+    stages.add(List.of("translate", "--model", model, "--test-set", "flores200:devtest",
+        "--directions", "de-en", "--routing", "datm", "--num-beams", "1", "--max-new-tokens", "64"));
+    stages.add(List.of("evaluate", "--metrics", "bleu,chrf++"));
+    stages.add(List.of("report"));
+    int n = 0;
+    for (List<String> stage : stages) {
+      List<String> args = new ArrayList<>(stage);
+      args.addAll(List.of("--warehouse", S3_WAREHOUSE));
+      String name = "s3-" + (++n) + "-" + stage.get(0);
+      Set<Path> before = eventLogs();
+      int code = home.submit(submitArgs(name, cluster.masterUrl(), s3.sparkConf(), args.toArray(String[]::new)),
+          "1536m", dir.resolve(name + ".log"), STAGE_TIMEOUT);
+      assertThat(code).as("exit code of %s (log %s)", stage.get(0), dir.resolve(name + ".log")).isZero();
+      Set<Path> after = eventLogs();
+      after.removeAll(before);
+      assertThat(after).as("event log of %s", name).hasSize(1);
+      Files.writeString(dir.resolve(name + ".eventlog"), after.iterator().next().toString());
+    }
+  }
+
+  @Test
+  @Order(2)
+  void demoInLocalModeIsTheReference() throws Exception {
+    Assumptions.assumeFalse(reuse, "reusing the previous run's results");
+    Path log = dir.resolve("reference-demo.log");
+    assertThat(SparkHome.await(reference, log, STAGE_TIMEOUT)).as("exit code of the reference (log %s)", log).isZero();
+  }
+
+  @Test
+  @Order(3)
+  void tablesEqualLocalMode() throws Exception {
+    SparkSession spark = SparkSession.builder()
+        .master("local[2]")
+        .appName("compare warehouses")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.session.timeZone", "UTC")
+        // Small tables: a few shuffle partitions, Delta's log replayed in one (defaults 200 and 50).
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.databricks.delta.snapshotPartitions", "1")
+        .getOrCreate();
+    List<String> conf = s3.sparkConf();
+    for (int i = 0; i + 1 < conf.size(); i += 2) {
+      String[] kv = conf.get(i + 1).substring("spark.hadoop.".length()).split("=", 2);
+      spark.sparkContext().hadoopConfiguration().set(kv[0], kv[1]);
+    }
+    try {
+      WarehouseSnapshot reference = WarehouseSnapshot.read(spark, dir.resolve("reference").toString());
+      assertThat(reference.tables()).containsKeys("parallel_sentences", "translations", "merges", "system_scores");
+      assertThat(reference.tables().get("translations")).hasSize(100);
+      assertThat(reference.tables().get("merges")).hasSize(2);
+      WarehouseSnapshot cluster = WarehouseSnapshot.read(spark, S3_WAREHOUSE);
+      assertThat(cluster.differences(reference)).as("tables on the cluster (%s) against local mode", S3_WAREHOUSE)
+          .isEmpty();
+      assertThat(cluster.rows()).isEqualTo(reference.rows());
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
+  @Order(4)
+  void eachExecutorLoadsTheModelOnceHoweverManyTasksItRuns() throws Exception {
+    List<Path> workDirs = List.of(dir.resolve("worker-0"), dir.resolve("worker-1"));
+    for (String app : List.of("s3-6-translate", "s3-7-translate")) {
+      Path eventLog = Path.of(Files.readString(dir.resolve(app + ".eventlog")).strip());
+      Map<String, Integer> tasks = ExecutorEvidence.tasksPerExecutor(eventLog, TRANSLATE_ACCUMULATOR);
+      Map<String, Long> loads = ExecutorEvidence.logLines(workDirs, ExecutorEvidence.appId(eventLog), MODEL_LOADED);
+      assertThat(tasks.keySet()).as("executors that translated in %s", app).hasSize(2);
+      assertThat(tasks.values().stream().mapToInt(Integer::intValue).sum())
+          .as("translate tasks of %s: more than one per executor", app)
+          .isGreaterThan(tasks.size());
+      for (String executor : tasks.keySet()) {
+        assertThat(loads.get(executor))
+            .as("model loads in executor %s of %s, which ran %d translate tasks", executor, app, tasks.get(executor))
+            .isEqualTo(1L);
+      }
+    }
+  }
+
+  /** SparkSubmit arguments of one application: client mode, event log on, Delta and S3A as jars. */
+  private List<String> submitArgs(String name, String master, List<String> conf, String... mtforgeArgs) {
+    List<String> args = new ArrayList<>(List.of("--master", master, "--deploy-mode", "client",
+        "--name", "mtforge " + name,
+        "--conf", "spark.executor.memory=1g",
+        "--conf", "spark.executor.extraJavaOptions=" + SHORT_LIVED_JVM,
+        "--conf", "spark.eventLog.enabled=true",
+        "--conf", "spark.eventLog.dir=" + events.toUri(),
+        "--jars", String.join(",", clusterJars)));
+    args.addAll(conf);
+    args.addAll(List.of("--class", "dev.mtforge.cli.MtforgeCli", jar.toString()));
+    args.addAll(List.of(mtforgeArgs));
+    args.addAll(List.of("--run-id", RUN_ID));
+    return args;
+  }
+
+  private Set<Path> eventLogs() throws IOException {
+    try (Stream<Path> files = Files.list(events)) {
+      // app-…: applications of the standalone master (the local-mode reference logs local-…).
+      return new HashSet<>(files.filter(f -> f.getFileName().toString().startsWith("app-")
+          && !f.getFileName().toString().endsWith(".inprogress")).toList());
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
