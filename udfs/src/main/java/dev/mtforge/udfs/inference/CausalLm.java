@@ -59,9 +59,11 @@ public final class CausalLm implements AutoCloseable {
     String onnx = pkg.manifest().onnxFile();
     try {
       model.load(pkg.dir(), onnx.endsWith(".onnx") ? onnx.substring(0, onnx.length() - 5) : onnx, options);
-    } catch (IOException | MalformedModelException e) {
+    } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
-      throw new IllegalStateException("Cannot load ONNX model " + pkg.onnxPath() + " on " + device, e);
+      boolean halfOnCpu = pkg.manifest().dtype() != ModelDtype.FLOAT32 && Device.Type.CPU.equals(device.getDeviceType());
+      throw new IllegalStateException("Cannot load ONNX model " + pkg.onnxPath() + " on " + device
+          + (halfOnCpu ? ": " + halfOnCpu(pkg.manifest().dtype()) : ""), e);
     }
     HuggingFaceTokenizer tokenizer;
     try {
@@ -153,16 +155,21 @@ public final class CausalLm implements AutoCloseable {
   }
 
   /**
-   * One task's handle on the model: runs forward passes. Not thread-safe. Keeps the LoRA inputs of
-   * the last {@link LoraBatch} in the engine (a search passes the same batch on every step) and
-   * returns each step's cache as engine tensors, so a step copies only ids, mask, positions and
-   * the logits across JNI.
+   * One task's handle on the model: runs forward passes. Not thread-safe. Keeps in the engine what
+   * does not change between steps: the LoRA factors of the batch's adapters (reused by the next
+   * batch with the same adapters), the batch's mask and scales, and each step's cache (the beam
+   * reorder happens inside the graph). A step sends ids, mask, positions and the chosen beams, and
+   * receives k log-probabilities and token ids per row: {@link #transfer} counts those bytes.
    */
   public final class Session implements StepModel, AutoCloseable {
     private final Predictor<NDList, NDList> predictor;
-    private LoraBatch loraBatch;
-    private NDManager loraManager;
-    private NDList loraInputs;
+    private final Transfer transfer = new Transfer();
+    private List<LoraAdapter> factorAdapters;
+    private NDManager factorManager;
+    private NDList factorInputs;
+    private LoraBatch rowBatch;
+    private NDManager rowManager;
+    private NDList rowInputs;
 
     private Session(Predictor<NDList, NDList> predictor) {
       this.predictor = predictor;
@@ -171,17 +178,32 @@ public final class CausalLm implements AutoCloseable {
     @Override
     public KvCache emptyCache(int rows) {
       ModelManifest m = manifest();
-      return KvCache.empty(model.getNDManager(), m.numLayers(), rows, m.numKvHeads(), m.headDim());
+      return KvCache.empty(model.getNDManager(), m.numLayers(), rows, m.numKvHeads(), m.headDim(), m.dtype());
     }
 
     @Override
-    public Step forward(long[][] ids, long[][] mask, long[][] positions, KvCache past, LoraBatch lora) {
+    public int vocabSize() {
+      return manifest().vocabSize();
+    }
+
+    /** Bytes this session has sent to and received from the engine per kind (a benchmark reads it). */
+    public Transfer transfer() {
+      return transfer;
+    }
+
+    @Override
+    public Step forward(
+        long[][] ids, long[][] mask, long[][] positions, KvCache past, int[] pastRows, LoraBatch lora, int topK) {
       ModelManifest m = manifest();
       int rows = ids.length;
       int seq = ids[0].length;
-      if (past.rows() != rows || lora.rows() != rows) {
+      if (lora.rows() != rows || (pastRows == null ? past.rows() != rows : pastRows.length != rows)) {
         throw new IllegalArgumentException(
-            "Batch of " + rows + " rows with a KV cache of " + past.rows() + " and a LoRA batch of " + lora.rows());
+            "Batch of " + rows + " rows with a KV cache of " + past.rows() + " rows, "
+                + (pastRows == null ? "no" : pastRows.length) + " past rows and a LoRA batch of " + lora.rows());
+      }
+      if (topK < 1 || topK > m.vocabSize()) {
+        throw new IllegalArgumentException("top k must be in 1.." + m.vocabSize() + ", got " + topK);
       }
       NDList adapters = loraInputs(lora);
       // Outputs attach to the manager of the first input: a per-step manager frees all but the
@@ -191,6 +213,13 @@ public final class CausalLm implements AutoCloseable {
         in.add(named(step.create(flatten(ids), new Shape(rows, seq)), m.inputIds()));
         in.add(named(step.create(flatten(mask), new Shape(rows, mask[0].length)), m.attentionMask()));
         in.add(named(step.create(flatten(positions), new Shape(rows, seq)), m.positionIds()));
+        long[] beams = new long[rows];
+        for (int row = 0; row < rows; row++) {
+          beams[row] = pastRows == null ? row : pastRows[row];
+        }
+        in.add(named(step.create(beams, new Shape(rows)), m.beamIdx()));
+        in.add(named(step.create(new long[] {topK}, new Shape(1)), m.topK()));
+        transfer.stepSent += Long.BYTES * ((long) rows * seq * 2 + (long) rows * mask[0].length + rows + 1);
         for (int layer = 0; layer < m.numLayers(); layer++) {
           in.add(named(past.key(layer), ModelManifest.name(m.pastKey(), layer)));
           in.add(named(past.value(layer), ModelManifest.name(m.pastValue(), layer)));
@@ -199,16 +228,20 @@ public final class CausalLm implements AutoCloseable {
         NDList out;
         try {
           out = predictor.predict(in);
-        } catch (TranslateException e) {
+        } catch (TranslateException | RuntimeException e) {
           throw new IllegalStateException(
               "Cannot run " + CausalLm.this + " on a batch of " + rows + " x " + seq + " tokens (past "
-                  + past.length() + ")", e);
+                  + past.length() + ")" + dtypeHint(), e);
         }
-        float[] flatLogits = output(out, m.logits()).toFloatArray();
-        int vocab = flatLogits.length / rows;
-        float[][] logits = new float[rows][];
+        float[] flatScores = output(out, m.topLogprobs()).toFloatArray();
+        long[] flatIds = output(out, m.topIds()).toLongArray();
+        transfer.stepReceived += (long) flatScores.length * Float.BYTES + (long) flatIds.length * Long.BYTES;
+        transfer.steps++;
+        float[][] logprobs = new float[rows][];
+        long[][] tokens = new long[rows][];
         for (int row = 0; row < rows; row++) {
-          logits[row] = java.util.Arrays.copyOfRange(flatLogits, row * vocab, (row + 1) * vocab);
+          logprobs[row] = java.util.Arrays.copyOfRange(flatScores, row * topK, (row + 1) * topK);
+          tokens[row] = java.util.Arrays.copyOfRange(flatIds, row * topK, (row + 1) * topK);
         }
         NDArray[] keys = new NDArray[m.numLayers()];
         NDArray[] values = new NDArray[m.numLayers()];
@@ -219,52 +252,139 @@ public final class CausalLm implements AutoCloseable {
         KvCache present =
             new KvCache(model.getNDManager().newSubManager(), rows, past.kvHeads(), past.length() + seq, past.headDim(),
                 keys, values);
-        return new Step(logits, present);
+        return new Step(logprobs, tokens, present);
       }
     }
 
-    /** The graph's LoRA inputs of a batch, built once per batch (the inputs never change). */
+    /**
+     * The graph's LoRA inputs of a batch: the factors of its adapters (built when the adapters
+     * change, not per batch) and the batch's mask and scales (built once per batch).
+     */
     private NDList loraInputs(LoraBatch lora) {
-      if (lora == loraBatch) {
-        return loraInputs;
-      }
-      closeLora();
       ModelManifest m = manifest();
-      int rows = lora.rows();
-      int r = lora.rank();
-      NDManager manager = model.getNDManager().newSubManager();
-      NDList inputs = new NDList();
-      List<ModelManifest.LoraTarget> targets = m.targets();
-      for (int layer = 0; layer < m.numLayers(); layer++) {
-        for (int t = 0; t < targets.size(); t++) {
-          ModelManifest.LoraTarget target = targets.get(t);
-          inputs.add(named(manager.create(lora.inputA(layer, t), new Shape(rows, r, target.inFeatures())),
-              ModelManifest.name(m.loraA(), layer, target.module())));
-          inputs.add(named(manager.create(lora.inputB(layer, t), new Shape(rows, target.outFeatures(), r)),
-              ModelManifest.name(m.loraB(), layer, target.module())));
+      if (!sameAdapters(lora.adapters())) {
+        closeFactors();
+        NDManager manager = model.getNDManager().newSubManager();
+        NDList inputs = new NDList();
+        List<ModelManifest.LoraTarget> targets = m.targets();
+        ModelDtype dtype = m.dtype();
+        for (int layer = 0; layer < m.numLayers(); layer++) {
+          for (int t = 0; t < targets.size(); t++) {
+            ModelManifest.LoraTarget target = targets.get(t);
+            java.nio.ByteBuffer a = manager.allocateDirect(Math.toIntExact(lora.bytesA(t, dtype)));
+            lora.writeA(layer, t, dtype, a);
+            inputs.add(named(manager.create(a, new Shape(lora.rank(), target.inFeatures()), dtype.dataType()),
+                ModelManifest.name(m.loraA(), layer, target.module())));
+            java.nio.ByteBuffer b = manager.allocateDirect(Math.toIntExact(lora.bytesB(t, dtype)));
+            lora.writeB(layer, t, dtype, b);
+            inputs.add(named(manager.create(b, new Shape(target.outFeatures(), lora.rank()), dtype.dataType()),
+                ModelManifest.name(m.loraB(), layer, target.module())));
+            transfer.factorBytes += lora.bytesA(t, dtype) + lora.bytesB(t, dtype);
+          }
+        }
+        factorAdapters = lora.adapters();
+        factorManager = manager;
+        factorInputs = inputs;
+      }
+      if (lora != rowBatch) {
+        closeRows();
+        NDManager manager = model.getNDManager().newSubManager();
+        NDList inputs = new NDList();
+        inputs.add(named(manager.create(lora.mask(), new Shape(lora.rows(), lora.rank())), m.loraMask()));
+        inputs.add(named(manager.create(lora.scales(), new Shape(lora.rows())), m.loraScale()));
+        transfer.batchSent += (long) Float.BYTES * lora.rows() * (lora.rank() + 1);
+        rowBatch = lora;
+        rowManager = manager;
+        rowInputs = inputs;
+      }
+      NDList all = new NDList(factorInputs.size() + rowInputs.size());
+      all.addAll(factorInputs);
+      all.addAll(rowInputs);
+      return all;
+    }
+
+    private boolean sameAdapters(List<LoraAdapter> adapters) {
+      if (factorAdapters == null || factorAdapters.size() != adapters.size()) {
+        return false;
+      }
+      for (int k = 0; k < adapters.size(); k++) {
+        if (factorAdapters.get(k) != adapters.get(k)) {
+          return false;
         }
       }
-      inputs.add(named(manager.create(lora.scales(), new Shape(rows)), m.loraScale()));
-      loraBatch = lora;
-      loraManager = manager;
-      loraInputs = inputs;
-      return inputs;
+      return true;
     }
 
-    private void closeLora() {
-      if (loraManager != null) {
-        loraManager.close();
-        loraManager = null;
-        loraBatch = null;
-        loraInputs = null;
+    private void closeFactors() {
+      if (factorManager != null) {
+        factorManager.close();
+        factorManager = null;
+        factorAdapters = null;
+        factorInputs = null;
+      }
+    }
+
+    private void closeRows() {
+      if (rowManager != null) {
+        rowManager.close();
+        rowManager = null;
+        rowBatch = null;
+        rowInputs = null;
       }
     }
 
     @Override
     public void close() {
-      closeLora();
+      closeFactors();
+      closeRows();
       predictor.close();
     }
+  }
+
+  /**
+   * Bytes that crossed between the JVM and the engine through one session: per step (ids, mask,
+   * positions, beams sent; top-k received), per batch (LoRA mask and scales) and per adapter set
+   * (LoRA factors). The KV cache never crosses: it stays in the engine between steps.
+   */
+  public static final class Transfer {
+    private long steps;
+    private long stepSent;
+    private long stepReceived;
+    private long batchSent;
+    private long factorBytes;
+
+    public long steps() {
+      return steps;
+    }
+
+    public long stepSent() {
+      return stepSent;
+    }
+
+    public long stepReceived() {
+      return stepReceived;
+    }
+
+    public long batchSent() {
+      return batchSent;
+    }
+
+    public long factorBytes() {
+      return factorBytes;
+    }
+  }
+
+  private String dtypeHint() {
+    return manifest().dtype() != ModelDtype.FLOAT32 && Device.Type.CPU.equals(model.getNDManager().getDevice().getDeviceType())
+        ? ": " + halfOnCpu(manifest().dtype())
+        : "";
+  }
+
+  /** What to do about a half-precision package that ONNX Runtime's CPU provider cannot run. */
+  static String halfOnCpu(ModelDtype dtype) {
+    return "the package is " + dtype.label() + " and ONNX Runtime's CPU provider has no " + dtype.label()
+        + " kernels for its graph; export it with deploy/export/export_hf_llama.py --dtype float32 for CPU"
+        + " executors, or run it on a GPU (--device gpu:N, built with -Pgpu)";
   }
 
   private static NDArray named(NDArray array, String name) {

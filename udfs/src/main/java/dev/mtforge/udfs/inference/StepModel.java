@@ -12,20 +12,28 @@ public interface StepModel {
    * @param ids new token ids, {@code [rows][seq]}
    * @param mask attention mask over cached + new positions, {@code [rows][past + seq]} (0 = padding)
    * @param positions position ids of the new tokens, {@code [rows][seq]}
-   * @param past the cache of the previous steps ({@link KvCache#empty} at first)
+   * @param past the cache of the previous steps ({@link #emptyCache} at first)
+   * @param pastRows for each row, the row of {@code past} it continues (beam reorder, done inside
+   *     the engine); null for the identity
    * @param lora the adapter of each row
-   * @return the last position's logits per row and the grown cache
+   * @param topK candidates to return per row
+   * @return the best {@code topK} log-probabilities of the last position per row and the grown cache
    */
-  Step forward(long[][] ids, long[][] mask, long[][] positions, KvCache past, LoraBatch lora);
+  Step forward(long[][] ids, long[][] mask, long[][] positions, KvCache past, int[] pastRows, LoraBatch lora, int topK);
 
   /** Cache shape of this model, for an empty cache. */
   KvCache emptyCache(int rows);
 
+  /** Logits width: the most candidates a row can have. */
+  int vocabSize();
+
   /**
    * What a forward pass returns.
    *
-   * @param logits {@code [rows][vocab]} of the last position
+   * @param logprobs {@code [rows][k]}: the k best {@code log_softmax} values of the last position,
+   *     best first (equal values: lower token id first)
+   * @param tokens {@code [rows][k]}: their token ids
    * @param present the cache including the new positions
    */
-  record Step(float[][] logits, KvCache present) {}
+  record Step(float[][] logprobs, long[][] tokens, KvCache present) {}
 }
