@@ -22,8 +22,8 @@ The package (read by dev.mtforge.udfs.inference.ModelPackage):
   tokenizer.json, generation_config.json
   mtforge-model.json              our manifest: names, shapes, dtype, LoRA targets
 
-ONNX Runtime's CPU provider has no float16/bfloat16 kernels for these graphs: export float32 for
-CPU executors and float16 (or bfloat16) for GPU executors.
+Export float32 for CPU executors and float16 (or bfloat16) for GPU executors: ONNX Runtime 1.21's
+CPU provider runs float16 graphs slowly and has no bfloat16 kernels.
 """
 import argparse
 import json

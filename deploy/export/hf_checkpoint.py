@@ -82,6 +82,15 @@ class SafetensorsFile:
                             offset=self._base + start)
         return arr.reshape(spec["shape"])
 
+    def release(self, name):
+        """Drops the memory map's pages of a tensor once it is converted (they are file-backed and
+        would otherwise stay resident: a 13B checkpoint would end up in the process's RSS)."""
+        start, end = self.header[name]["data_offsets"]
+        page = mmap.PAGESIZE
+        first = (self._base + start) // page * page
+        if hasattr(self._map, "madvise") and end > start:
+            self._map.madvise(mmap.MADV_DONTNEED, first, self._base + end - first)
+
     def close(self):
         if self._map is not None:
             self._map.close()
@@ -149,6 +158,9 @@ class Checkpoint:
 
     def float32(self, name):
         return to_float32(self.raw(name), self.dtype(name))
+
+    def release(self, name):
+        self.files[self.where[name]].release(name)
 
     def close(self):
         for f in self.files.values():

@@ -89,20 +89,20 @@ class Weights:
         t.name = name
         t.data_type = onnx_type
         t.dims.extend(array.shape)
-        raw = array.tobytes()
-        self.bytes += len(raw)
-        if self.file is None or len(raw) < 1024:
-            t.raw_data = raw
+        size = array.nbytes
+        self.bytes += size
+        if self.file is None or size < 1024:
+            t.raw_data = array.tobytes()
         else:
             pad = (-self.offset) % 4096  # page-aligned, so ONNX Runtime can map it
             self.file.write(b"\0" * pad)
             self.offset += pad
-            self.file.write(raw)
+            self.file.write(memoryview(array.reshape(-1)).cast("B"))
             t.data_location = TensorProto.EXTERNAL
-            for key, value in (("location", self.data_name), ("offset", str(self.offset)), ("length", str(len(raw)))):
+            for key, value in (("location", self.data_name), ("offset", str(self.offset)), ("length", str(size))):
                 entry = t.external_data.add()
                 entry.key, entry.value = key, value
-            self.offset += len(raw)
+            self.offset += size
         self.initializers.append(t)
         return name
 
@@ -157,7 +157,9 @@ def build(checkpoint, spec, dtype, targets, data_path=None, data_name=None):
     def weight(name, transpose=False):
         raw = checkpoint.raw(name)
         arr = convert(raw, checkpoint.dtype(name), dtype)
-        return weights.add(name + (".T" if transpose else ""), arr.T if transpose else arr, D)
+        added = weights.add(name + (".T" if transpose else ""), arr.T if transpose else arr, D)
+        checkpoint.release(name)
+        return added
 
     def cast(value, to):
         return g.op("Cast", value, to=to)

@@ -33,6 +33,11 @@ import java.util.Map;
 public final class CausalLm implements AutoCloseable {
   /** DJL's engine name for ONNX Runtime. */
   public static final String ENGINE = "OnnxRuntime";
+  /**
+   * System property: a path prefix; when set, ONNX Runtime profiles every session and writes
+   * {@code <prefix>-<model>-<pid>_<time>.json} when it closes (bench/gpu/run.sh reads it).
+   */
+  public static final String PROFILE_PROPERTY = "mtforge.ort.profile";
 
   private final ModelPackage modelPackage;
   private final Model model;
@@ -56,12 +61,18 @@ public final class CausalLm implements AutoCloseable {
       options.put("intraOpNumThreads", Integer.toString(spec.intraOpThreads()));
       options.put("interOpNumThreads", "1");
     }
+    String profile = System.getProperty(PROFILE_PROPERTY);
+    if (profile != null) {
+      // ONNX Runtime writes a chrome-trace JSON of every run (nodes, copies) when the session closes.
+      options.put("profilerOutput", profile + "-" + pkg.manifest().name() + "-" + ProcessHandle.current().pid());
+    }
     String onnx = pkg.manifest().onnxFile();
     try {
       model.load(pkg.dir(), onnx.endsWith(".onnx") ? onnx.substring(0, onnx.length() - 5) : onnx, options);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
-      boolean halfOnCpu = pkg.manifest().dtype() != ModelDtype.FLOAT32 && Device.Type.CPU.equals(device.getDeviceType());
+      boolean halfOnCpu = pkg.manifest().dtype() != ModelDtype.FLOAT32 && Device.Type.CPU.equals(device.getDeviceType())
+          && missingKernel(e);
       throw new IllegalStateException("Cannot load ONNX model " + pkg.onnxPath() + " on " + device
           + (halfOnCpu ? ": " + halfOnCpu(pkg.manifest().dtype()) : ""), e);
     }
@@ -231,7 +242,7 @@ public final class CausalLm implements AutoCloseable {
         } catch (TranslateException | RuntimeException e) {
           throw new IllegalStateException(
               "Cannot run " + CausalLm.this + " on a batch of " + rows + " x " + seq + " tokens (past "
-                  + past.length() + ")" + dtypeHint(), e);
+                  + past.length() + ")" + dtypeHint(e), e);
         }
         float[] flatScores = output(out, m.topLogprobs()).toFloatArray();
         long[] flatIds = output(out, m.topIds()).toLongArray();
@@ -374,13 +385,28 @@ public final class CausalLm implements AutoCloseable {
     }
   }
 
-  private String dtypeHint() {
-    return manifest().dtype() != ModelDtype.FLOAT32 && Device.Type.CPU.equals(model.getNDManager().getDevice().getDeviceType())
+  private String dtypeHint(Exception e) {
+    return manifest().dtype() != ModelDtype.FLOAT32
+            && Device.Type.CPU.equals(model.getNDManager().getDevice().getDeviceType()) && missingKernel(e)
         ? ": " + halfOnCpu(manifest().dtype())
         : "";
   }
 
-  /** What to do about a half-precision package that ONNX Runtime's CPU provider cannot run. */
+  /** ONNX Runtime's error for an operator it has no kernel for, in this device and type. */
+  private static boolean missingKernel(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (message.contains("NOT_IMPLEMENTED") || message.contains("Could not find an implementation")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What to do about a half-precision package that ONNX Runtime's CPU provider cannot run (1.21
+   * runs float16 packages, not bfloat16 ones).
+   */
   static String halfOnCpu(ModelDtype dtype) {
     return "the package is " + dtype.label() + " and ONNX Runtime's CPU provider has no " + dtype.label()
         + " kernels for its graph; export it with deploy/export/export_hf_llama.py --dtype float32 for CPU"
