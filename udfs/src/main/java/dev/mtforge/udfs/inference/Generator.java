@@ -87,13 +87,10 @@ public final class Generator {
     int rows = batch * beams;
     long[][] padded = leftPad(prompts, settings.padTokenId());
     int promptLen = padded[0].length;
-    long[][] ids = new long[rows][];
-    long[][] mask0 = maskOf(prompts, promptLen);
-    long[][] mask = new long[rows][];
-    for (int row = 0; row < rows; row++) {
-      ids[row] = padded[row / beams];
-      mask[row] = mask0[row / beams];
-    }
+    // The prompt runs once per segment, not once per beam: at step 0 the beams of a segment are
+    // identical rows (HF expands them before the first forward pass), so the first step takes the
+    // segment's row for each of them, and the graph's beam_idx copies its cache to the beams.
+    long[][] mask = maskOf(prompts, promptLen);
     long[][] positions = positionsOf(mask);
     LoraBatch rowLora = lora.repeatEach(beams);
     float[] beamScores = new float[rows];
@@ -109,12 +106,14 @@ public final class Generator {
     int candidates = 2 * beams;
     // The global 2 * num_beams best of a segment are among each beam's own 2 * num_beams best.
     int topK = Math.min(candidates, model.vocabSize());
-    long[][] stepIds = ids;
+    long[][] stepIds = padded;
     int[] pastRows = null;
-    KvCache past = model.emptyCache(rows);
+    KvCache past = model.emptyCache(batch);
     try {
       for (int step = 0; step < settings.maxNewTokens(); step++) {
-        StepModel.Step result = model.forward(stepIds, mask, positions, past, pastRows, rowLora, topK);
+        boolean prefill = step == 0; // result rows are segments, not beams
+        StepModel.Step result =
+            model.forward(stepIds, mask, positions, past, pastRows, prefill ? lora : rowLora, topK);
         past.close();
         past = result.present();
         int curLen = promptLen + step + 1; // the length the new scores are for, counting the new token
@@ -130,7 +129,7 @@ public final class Generator {
             }
             continue;
           }
-          Candidate[] top = best(result, beamScores, b * beams, beams, candidates);
+          Candidate[] top = best(result, beamScores, b, beams, candidates, prefill);
           int chosen = 0;
           for (int rank = 0; rank < candidates && chosen < beams; rank++) {
             Candidate c = top[rank];
@@ -158,12 +157,14 @@ public final class Generator {
         seqs = nextSeqs;
         beamScores = nextScores;
         // The graph gathers the cache rows (beam_idx); a row's adapter stays its segment's.
-        pastRows = nextRows;
+        pastRows = new int[rows];
         long[][] nextMask = new long[rows][];
         long[][] nextPositions = new long[rows][1];
         for (int row = 0; row < rows; row++) {
-          nextMask[row] = mask[nextRows[row]];
-          nextPositions[row][0] = positions[nextRows[row]][positions[nextRows[row]].length - 1] + 1;
+          int from = prefill ? nextRows[row] / beams : nextRows[row];
+          pastRows[row] = from;
+          nextMask[row] = mask[from];
+          nextPositions[row][0] = positions[from][positions[from].length - 1] + 1;
         }
         mask = appendOnes(nextMask);
         positions = nextPositions;
@@ -319,12 +320,14 @@ public final class Generator {
    * from each beam's own best candidates: best first, equal scores in flat-index order
    * ({@code beam * vocab + token}), as {@code torch.topk} over the flattened scores.
    */
-  private static Candidate[] best(StepModel.Step step, float[] beamScores, int firstRow, int beams, int k) {
-    List<Candidate> all = new ArrayList<>(beams * step.tokens()[firstRow].length);
+  private static Candidate[] best(
+      StepModel.Step step, float[] beamScores, int segment, int beams, int k, boolean prefill) {
+    List<Candidate> all = new ArrayList<>(beams * step.tokens()[0].length);
     for (int j = 0; j < beams; j++) {
-      int row = firstRow + j;
-      for (int c = 0; c < step.tokens()[row].length; c++) {
-        all.add(new Candidate(j, step.tokens()[row][c], step.logprobs()[row][c] + beamScores[row]));
+      int row = segment * beams + j;
+      int resultRow = prefill ? segment : row; // at the prefill the beams of a segment share its row
+      for (int c = 0; c < step.tokens()[resultRow].length; c++) {
+        all.add(new Candidate(j, step.tokens()[resultRow][c], step.logprobs()[resultRow][c] + beamScores[row]));
       }
     }
     all.sort((x, y) -> x.score() != y.score() ? Float.compare(y.score(), x.score())
