@@ -178,8 +178,10 @@ public final class BuildTrainingShardsJob {
         .sortWithinPartitions("adapter_id", "src_lang", "dataset", "split", "doc_id", "seg_id", "copy")
         .persist();
     try {
+      LOG.info("Writing {} training shards as JSONL to {}/jsonl", strategy, output);
       shardRows.select(col("adapter_id"), to_json(struct(col("translation"))).as("value"))
           .write().mode(SaveMode.Overwrite).partitionBy("adapter_id").text(output + "/jsonl");
+      LOG.info("Writing {} training shards as parquet to {}/parquet", strategy, output);
       shardRows.select("adapter_id", "translation", "src_lang", "tgt_lang", "dataset", "split", "doc_id", "seg_id")
           .write().mode(SaveMode.Overwrite).partitionBy("adapter_id").parquet(output + "/parquet");
 
