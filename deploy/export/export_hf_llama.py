@@ -19,6 +19,9 @@ The package (read by dev.mtforge.udfs.inference.ModelPackage):
   model.onnx (+ model.onnx.data)  the decoder with KV cache, beam reorder and LoRA inputs
                                   (contract: deploy/export/llama_onnx.py); weights in the chosen
                                   dtype; external data when the weights pass 1 GiB
+  greedy_search.onnx              the same decoder inside ONNX Runtime's GreedySearch operator: a whole
+                                  greedy decode in one run, the cache never leaving the engine
+                                  (deploy/export/greedy_search_onnx.py; float32 and float16 only)
   tokenizer.json, generation_config.json
   mtforge-model.json              our manifest: names, shapes, dtype, LoRA targets
 
@@ -34,6 +37,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import greedy_search_onnx  # noqa: E402
 import hf_checkpoint  # noqa: E402
 import llama_onnx  # noqa: E402
 
@@ -54,7 +58,7 @@ def generation_config(folder, config):
     return gen
 
 
-def manifest(name, spec, dtype, targets, data_file):
+def manifest(name, spec, dtype, targets, data_file, greedy_file):
     shapes = spec.module_shapes()
     out = {
         "format": "mtforge-causal-lm",
@@ -96,6 +100,8 @@ def manifest(name, spec, dtype, targets, data_file):
     }
     if data_file:
         out["onnx_data"] = data_file
+    if greedy_file:
+        out["greedy_search_onnx"] = greedy_file
     return out
 
 
@@ -110,7 +116,7 @@ def parse_targets(text):
     return [m for m in hf_checkpoint.MODULES if m in targets]
 
 
-def export(model_dir, out, dtype="float32", name=None, targets=None, external="auto"):
+def export(model_dir, out, dtype="float32", name=None, targets=None, external="auto", greedy_search=True):
     """Writes the package; returns its manifest. Raises ExportError before writing anything."""
     targets = targets or list(hf_checkpoint.MODULES)
     if os.path.exists(out):
@@ -139,12 +145,19 @@ def export(model_dir, out, dtype="float32", name=None, targets=None, external="a
             # Every node's types and shapes must be consistent: ONNX Runtime checks the same at load.
             onnx.shape_inference.infer_shapes(graph, check_type=True, strict_mode=True)
             onnx.save_model(graph, os.path.join(tmp, "model.onnx"))
+            greedy_file = None
+            if greedy_search and dtype in greedy_search_onnx.DTYPES:
+                greedy_file = greedy_search_onnx.FILE
+                eos = gen["eos_token_id"][0] if isinstance(gen["eos_token_id"], list) else gen["eos_token_id"]
+                onnx.save_model(greedy_search_onnx.build(graph, spec.layers, spec.kv_heads, spec.head_dim, spec.vocab,
+                                                         dtype, eos), os.path.join(tmp, greedy_file))
             del graph
             onnx.checker.check_model(os.path.join(tmp, "model.onnx"))
             shutil.copy(tokenizer, os.path.join(tmp, "tokenizer.json"))
             with open(os.path.join(tmp, "generation_config.json"), "w") as f:
                 json.dump(gen, f, indent=1)
-            pkg = manifest(name or os.path.basename(os.path.normpath(model_dir)), spec, dtype, targets, data_file)
+            pkg = manifest(name or os.path.basename(os.path.normpath(model_dir)), spec, dtype, targets, data_file,
+                           greedy_file)
             with open(os.path.join(tmp, "mtforge-model.json"), "w") as f:
                 json.dump(pkg, f, indent=1)
             os.rename(tmp, out)
@@ -169,9 +182,11 @@ def main(argv=None):
                    help="linears that take LoRA inputs (default: all seven); adapters may cover a subset")
     p.add_argument("--external-data", default="auto", choices=["auto", "always", "never"],
                    help="weights in model.onnx.data (auto: when they pass 1 GiB; ONNX files stop at 2 GiB)")
+    p.add_argument("--no-greedy-search", action="store_true",
+                   help="do not write greedy_search.onnx (greedy decoding then steps through model.onnx from Java)")
     a = p.parse_args(argv)
     try:
-        export(a.model, a.out, a.dtype, a.name, parse_targets(a.lora_targets), a.external_data)
+        export(a.model, a.out, a.dtype, a.name, parse_targets(a.lora_targets), a.external_data, not a.no_greedy_search)
     except hf_checkpoint.ExportError as e:
         print(f"export_hf_llama.py: {e}", file=sys.stderr)
         return 2

@@ -41,15 +41,22 @@ public final class CausalLm implements AutoCloseable {
 
   private final ModelPackage modelPackage;
   private final Model model;
+  private final boolean greedyLoop;
   private final HuggingFaceTokenizer tokenizer;
 
-  private CausalLm(ModelPackage modelPackage, Model model, HuggingFaceTokenizer tokenizer) {
+  private CausalLm(ModelPackage modelPackage, Model model, boolean greedyLoop, HuggingFaceTokenizer tokenizer) {
     this.modelPackage = modelPackage;
     this.model = model;
+    this.greedyLoop = greedyLoop;
     this.tokenizer = tokenizer;
   }
 
-  /** Loads the package of a spec (a local folder) on the spec's device. */
+  /**
+   * Loads the package of a spec (a local folder) on the spec's device: its greedy loop graph when
+   * the spec asks for it and the package has one this device runs (float32 anywhere, float16 on a
+   * GPU: ONNX Runtime's GreedySearch has no CPU float16 kernel), else its step graph. One graph is
+   * loaded, so the weights are in memory once.
+   */
   public static CausalLm load(ModelSpec spec) {
     ModelPackage pkg = ModelPackage.open(java.nio.file.Path.of(spec.uri()));
     // DJL must initialise ORT's environment before anyone else touches it (FEASIBILITY.md).
@@ -66,14 +73,17 @@ public final class CausalLm implements AutoCloseable {
       // ONNX Runtime writes a chrome-trace JSON of every run (nodes, copies) when the session closes.
       options.put("profilerOutput", profile + "-" + pkg.manifest().name() + "-" + ProcessHandle.current().pid());
     }
-    String onnx = pkg.manifest().onnxFile();
+    ModelManifest manifest = pkg.manifest();
+    boolean loop = spec.greedyLoop() && manifest.greedySearchFile() != null
+        && (manifest.dtype() == ModelDtype.FLOAT32 || !Device.Type.CPU.equals(device.getDeviceType()));
+    String onnx = loop ? manifest.greedySearchFile() : manifest.onnxFile();
     try {
       model.load(pkg.dir(), onnx.endsWith(".onnx") ? onnx.substring(0, onnx.length() - 5) : onnx, options);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       boolean halfOnCpu = pkg.manifest().dtype() != ModelDtype.FLOAT32 && Device.Type.CPU.equals(device.getDeviceType())
           && missingKernel(e);
-      throw new IllegalStateException("Cannot load ONNX model " + pkg.onnxPath() + " on " + device
+      throw new IllegalStateException("Cannot load ONNX model " + pkg.dir().resolve(onnx) + " on " + device
           + (halfOnCpu ? ": " + halfOnCpu(pkg.manifest().dtype()) : ""), e);
     }
     HuggingFaceTokenizer tokenizer;
@@ -83,7 +93,12 @@ public final class CausalLm implements AutoCloseable {
       model.close();
       throw new UncheckedIOException("Cannot load tokenizer " + pkg.tokenizerPath(), e);
     }
-    return new CausalLm(pkg, model, tokenizer);
+    return new CausalLm(pkg, model, loop, tokenizer);
+  }
+
+  /** Whether this instance runs greedy search as one engine run (else it steps from Java). */
+  public boolean greedyLoop() {
+    return greedyLoop;
   }
 
   public ModelManifest manifest() {
@@ -162,25 +177,22 @@ public final class CausalLm implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "causal LM " + manifest().name() + " (" + modelPackage.dir() + ")";
+    return "causal LM " + manifest().name() + " (" + modelPackage.dir() + (greedyLoop ? ", greedy loop" : "") + ")";
   }
 
   /**
-   * One task's handle on the model: runs forward passes. Not thread-safe. Keeps in the engine what
-   * does not change between steps: the LoRA factors of the batch's adapters (reused by the next
-   * batch with the same adapters), the batch's mask and scales, and each step's cache (the beam
-   * reorder happens inside the graph). A step sends ids, mask, positions and the chosen beams, and
-   * receives k log-probabilities and token ids per row: {@link #transfer} counts those bytes.
+   * One task's handle on the model: runs forward passes of the step graph, or whole greedy searches
+   * of the loop graph. Not thread-safe. Keeps in the engine what does not change between runs: the
+   * LoRA factors of the batch's adapters (reused by the next batch with the same adapters), the
+   * batch's mask and scales, and each step's cache (the beam reorder happens inside the graph). A
+   * step sends ids, mask, positions and the chosen beams, and receives k log-probabilities and
+   * token ids per row; a greedy loop run sends the prompts and receives the sequences:
+   * {@link #transfer} counts those bytes.
    */
   public final class Session implements StepModel, AutoCloseable {
     private final Predictor<NDList, NDList> predictor;
-    private final Transfer transfer = new Transfer();
-    private List<LoraAdapter> factorAdapters;
-    private NDManager factorManager;
-    private NDList factorInputs;
-    private LoraBatch rowBatch;
-    private NDManager rowManager;
-    private NDList rowInputs;
+    private final EngineTransfer transfer = new EngineTransfer();
+    private final LoraInputs lora = new LoraInputs(manifest(), model.getNDManager(), transfer);
 
     private Session(Predictor<NDList, NDList> predictor) {
       this.predictor = predictor;
@@ -198,25 +210,43 @@ public final class CausalLm implements AutoCloseable {
     }
 
     /** Bytes this session has sent to and received from the engine per kind (a benchmark reads it). */
-    public Transfer transfer() {
+    public EngineTransfer transfer() {
       return transfer;
     }
 
     @Override
+    public boolean hasGreedyLoop() {
+      return greedyLoop;
+    }
+
+    @Override
+    public List<Generation> greedyLoop(List<long[]> prompts, LoraBatch batch, GenerationSettings settings) {
+      if (!greedyLoop) {
+        throw new IllegalStateException(CausalLm.this + " has loaded the step graph, not the greedy loop graph");
+      }
+      return GreedyLoop.run(predictor, model.getNDManager(), lora.of(batch), prompts, settings, transfer,
+          CausalLm.this.toString());
+    }
+
+    @Override
     public Step forward(
-        long[][] ids, long[][] mask, long[][] positions, KvCache past, int[] pastRows, LoraBatch lora, int topK) {
+        long[][] ids, long[][] mask, long[][] positions, KvCache past, int[] pastRows, LoraBatch batch, int topK) {
       ModelManifest m = manifest();
+      if (greedyLoop) {
+        throw new IllegalStateException(CausalLm.this + " has loaded the greedy loop graph, which runs greedy search"
+            + " only; beam search needs the step graph (a spec without withGreedyLoop)");
+      }
       int rows = ids.length;
       int seq = ids[0].length;
-      if (lora.rows() != rows || (pastRows == null ? past.rows() != rows : pastRows.length != rows)) {
+      if (batch.rows() != rows || (pastRows == null ? past.rows() != rows : pastRows.length != rows)) {
         throw new IllegalArgumentException(
             "Batch of " + rows + " rows with a KV cache of " + past.rows() + " rows, "
-                + (pastRows == null ? "no" : pastRows.length) + " past rows and a LoRA batch of " + lora.rows());
+                + (pastRows == null ? "no" : pastRows.length) + " past rows and a LoRA batch of " + batch.rows());
       }
       if (topK < 1 || topK > m.vocabSize()) {
         throw new IllegalArgumentException("top k must be in 1.." + m.vocabSize() + ", got " + topK);
       }
-      NDList adapters = loraInputs(lora);
+      NDList adapters = lora.of(batch);
       // Outputs attach to the manager of the first input: a per-step manager frees all but the
       // cache, which moves to its own manager.
       try (NDManager step = model.getNDManager().newSubManager()) {
@@ -260,6 +290,8 @@ public final class CausalLm implements AutoCloseable {
           keys[layer] = output(out, ModelManifest.name(m.presentKey(), layer));
           values[layer] = output(out, ModelManifest.name(m.presentValue(), layer));
         }
+        transfer.stepCache += 2L * m.numLayers() * rows * past.kvHeads() * (past.length() + seq) * past.headDim()
+            * m.dtype().bytes();
         KvCache present =
             new KvCache(model.getNDManager().newSubManager(), rows, past.kvHeads(), past.length() + seq, past.headDim(),
                 keys, values);
@@ -267,121 +299,10 @@ public final class CausalLm implements AutoCloseable {
       }
     }
 
-    /**
-     * The graph's LoRA inputs of a batch: the factors of its adapters (built when the adapters
-     * change, not per batch) and the batch's mask and scales (built once per batch).
-     */
-    private NDList loraInputs(LoraBatch lora) {
-      ModelManifest m = manifest();
-      if (!sameAdapters(lora.adapters())) {
-        closeFactors();
-        NDManager manager = model.getNDManager().newSubManager();
-        NDList inputs = new NDList();
-        List<ModelManifest.LoraTarget> targets = m.targets();
-        ModelDtype dtype = m.dtype();
-        for (int layer = 0; layer < m.numLayers(); layer++) {
-          for (int t = 0; t < targets.size(); t++) {
-            ModelManifest.LoraTarget target = targets.get(t);
-            java.nio.ByteBuffer a = manager.allocateDirect(Math.toIntExact(lora.bytesA(t, dtype)));
-            lora.writeA(layer, t, dtype, a);
-            inputs.add(named(manager.create(a, new Shape(lora.rank(), target.inFeatures()), dtype.dataType()),
-                ModelManifest.name(m.loraA(), layer, target.module())));
-            java.nio.ByteBuffer b = manager.allocateDirect(Math.toIntExact(lora.bytesB(t, dtype)));
-            lora.writeB(layer, t, dtype, b);
-            inputs.add(named(manager.create(b, new Shape(target.outFeatures(), lora.rank()), dtype.dataType()),
-                ModelManifest.name(m.loraB(), layer, target.module())));
-            transfer.factorBytes += lora.bytesA(t, dtype) + lora.bytesB(t, dtype);
-          }
-        }
-        factorAdapters = lora.adapters();
-        factorManager = manager;
-        factorInputs = inputs;
-      }
-      if (lora != rowBatch) {
-        closeRows();
-        NDManager manager = model.getNDManager().newSubManager();
-        NDList inputs = new NDList();
-        inputs.add(named(manager.create(lora.mask(), new Shape(lora.rows(), lora.rank())), m.loraMask()));
-        inputs.add(named(manager.create(lora.scales(), new Shape(lora.rows())), m.loraScale()));
-        transfer.batchSent += (long) Float.BYTES * lora.rows() * (lora.rank() + 1);
-        rowBatch = lora;
-        rowManager = manager;
-        rowInputs = inputs;
-      }
-      NDList all = new NDList(factorInputs.size() + rowInputs.size());
-      all.addAll(factorInputs);
-      all.addAll(rowInputs);
-      return all;
-    }
-
-    private boolean sameAdapters(List<LoraAdapter> adapters) {
-      if (factorAdapters == null || factorAdapters.size() != adapters.size()) {
-        return false;
-      }
-      for (int k = 0; k < adapters.size(); k++) {
-        if (factorAdapters.get(k) != adapters.get(k)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    private void closeFactors() {
-      if (factorManager != null) {
-        factorManager.close();
-        factorManager = null;
-        factorAdapters = null;
-        factorInputs = null;
-      }
-    }
-
-    private void closeRows() {
-      if (rowManager != null) {
-        rowManager.close();
-        rowManager = null;
-        rowBatch = null;
-        rowInputs = null;
-      }
-    }
-
     @Override
     public void close() {
-      closeFactors();
-      closeRows();
+      lora.close();
       predictor.close();
-    }
-  }
-
-  /**
-   * Bytes that crossed between the JVM and the engine through one session: per step (ids, mask,
-   * positions, beams sent; top-k received), per batch (LoRA mask and scales) and per adapter set
-   * (LoRA factors). The KV cache never crosses: it stays in the engine between steps.
-   */
-  public static final class Transfer {
-    private long steps;
-    private long stepSent;
-    private long stepReceived;
-    private long batchSent;
-    private long factorBytes;
-
-    public long steps() {
-      return steps;
-    }
-
-    public long stepSent() {
-      return stepSent;
-    }
-
-    public long stepReceived() {
-      return stepReceived;
-    }
-
-    public long batchSent() {
-      return batchSent;
-    }
-
-    public long factorBytes() {
-      return factorBytes;
     }
   }
 
@@ -414,8 +335,7 @@ public final class CausalLm implements AutoCloseable {
   }
 
   private static NDArray named(NDArray array, String name) {
-    array.setName(name);
-    return array;
+    return LoraInputs.named(array, name);
   }
 
   private NDArray output(NDList out, String name) {

@@ -16,14 +16,16 @@ import java.util.Random;
  * Benchmark of the decode loop on one thread (not a test): translates synthetic ALMA prompts with
  * one session ({@link BatchTranslator}, one ORT thread), greedy or beam, with adapters cycled over
  * the segments (one adapter: every batch the same; four: every batch mixes them). Round 0 probes
- * memory at the fourth step of every batch (live heap after a GC, direct buffers, RSS), the later
- * rounds are timed: output tokens per CPU second of the thread (the figure a shared machine does
- * not distort), wall time, and the bytes that crossed between the JVM and ONNX Runtime.
+ * memory at the fourth step of every batch, or after every run of the greedy loop (live heap after
+ * a GC, direct buffers, RSS); the later rounds are timed: output tokens per CPU second of the
+ * thread (the figure a shared machine does not distort), wall time, and the bytes that crossed
+ * between the JVM and ONNX Runtime (and the cache bytes a GPU would copy per step).
  *
  * <pre>{@code java -Xmx2g -cp <udfs classpath> dev.mtforge.udfs.inference.DecodeBenchmark \
- *     PACKAGE ADAPTERS SEGMENTS BATCH BEAMS MAX_NEW ROUNDS}</pre>
+ *     PACKAGE ADAPTERS SEGMENTS BATCH BEAMS MAX_NEW ROUNDS [step|loop]}</pre>
  *
- * ADAPTERS: comma-separated PEFT folders, or {@code none}.
+ * ADAPTERS: comma-separated PEFT folders, or {@code none}. {@code loop} (greedy only) loads the
+ * package's greedy loop graph; {@code step} (default) its step graph.
  */
 public final class DecodeBenchmark {
   private static final String[] WORDS =
@@ -40,8 +42,12 @@ public final class DecodeBenchmark {
     int beams = Integer.parseInt(args[4]);
     int maxNew = Integer.parseInt(args[5]);
     int rounds = Integer.parseInt(args[6]);
+    boolean loop = args.length > 7 && args[7].equals("loop");
     long t0 = System.nanoTime();
-    CausalLm lm = CausalLm.load(ModelSpec.of(pkg.toString()).withThreads(1));
+    CausalLm lm = CausalLm.load(ModelSpec.of(pkg.toString()).withThreads(1).withGreedyLoop(loop));
+    if (loop && !lm.greedyLoop()) {
+      throw new IllegalArgumentException(pkg + " has no greedy loop graph this device can run");
+    }
     System.out.printf(Locale.ROOT, "loaded %s in %.1f s; RSS %s%n", lm, (System.nanoTime() - t0) / 1e9, rss());
     List<LoraAdapter> adapters = new ArrayList<>();
     long adapterBytes = 0;
@@ -72,19 +78,26 @@ public final class DecodeBenchmark {
         translator.translate(inputs);
         double cpuS = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
         double wallS = (System.nanoTime() - wall) / 1e9;
-        CausalLm.Transfer t = session.transfer();
+        EngineTransfer t = session.transfer();
         long tokens = translator.generatedTokens();
         if (round == 0) {
-          System.out.printf(Locale.ROOT, "memory at the 4th step of each batch: live heap %.1f MiB max, direct %.1f MiB"
+          System.out.printf(Locale.ROOT, "memory %s: live heap %.1f MiB max, direct %.1f MiB"
                   + " max, RSS %.0f MiB max; peak RSS of the process %s; LoRA inputs %.1f MiB (factors) + %.3f MiB"
-                  + " (masks, scales) per adapter set / batch%n",
+                  + " (masks, scales) per adapter set / batch%n", loop ? "after each loop run" : "at the 4th step of each batch",
               probe.heap / 1048576.0, probe.direct / 1048576.0, probe.rss / 1024.0, peakRss(),
               t.factorBytes() / 1048576.0 / Math.max(1, probe.factorSets), t.batchSent() / 1048576.0 / probe.batches);
+        } else if (loop) {
+          System.out.printf(Locale.ROOT, "round %d: %d tokens, %.2f CPU s, %.1f tokens/CPU s, %.2f s wall; greedy loop:"
+                  + " %d runs, per run %.0f bytes to the engine, %.0f from it (%.1f bytes per generated token); load %s%n",
+              round, tokens, cpuS, tokens / cpuS, wallS, t.loopRuns(), (double) t.loopSent() / t.loopRuns(),
+              (double) t.loopReceived() / t.loopRuns(), (double) (t.loopSent() + t.loopReceived()) / tokens, load());
         } else {
           System.out.printf(Locale.ROOT, "round %d: %d tokens, %.2f CPU s, %.1f tokens/CPU s, %.2f s wall; per step"
-                  + " %.0f bytes to the engine, %.0f from it (%d steps); load %s%n",
+                  + " %.0f bytes to the engine, %.0f from it (%d steps, %.1f bytes per generated token); present cache"
+                  + " %.0f bytes per step (copied out and back on a GPU); load %s%n",
               round, tokens, cpuS, tokens / cpuS, wallS, (double) t.stepSent() / t.steps(),
-              (double) t.stepReceived() / t.steps(), t.steps(), load());
+              (double) t.stepReceived() / t.steps(), t.steps(), (double) (t.stepSent() + t.stepReceived()) / tokens,
+              (double) t.stepCache() / t.steps(), load());
         }
       }
     }
@@ -148,16 +161,39 @@ public final class DecodeBenchmark {
       }
       Step out = session.forward(ids, mask, positions, past, pastRows, lora, topK);
       if (probing && ++step == 4) {
-        System.gc();
-        heap = Math.max(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-          if (pool.getName().equals("direct")) {
-            direct = Math.max(direct, pool.getMemoryUsed());
-          }
-        }
-        rss = Math.max(rss, status("VmRSS"));
+        measure();
       }
       return out;
+    }
+
+    @Override
+    public boolean hasGreedyLoop() {
+      return session.hasGreedyLoop();
+    }
+
+    @Override
+    public List<Generation> greedyLoop(List<long[]> prompts, LoraBatch lora, GenerationSettings settings) {
+      batches++;
+      if (lastAdapters == null || !lastAdapters.equals(lora.adapters())) {
+        factorSets++;
+        lastAdapters = lora.adapters();
+      }
+      List<Generation> out = session.greedyLoop(prompts, lora, settings);
+      if (probing) {
+        measure();
+      }
+      return out;
+    }
+
+    private void measure() {
+      System.gc();
+      heap = Math.max(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+      for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+        if (pool.getName().equals("direct")) {
+          direct = Math.max(direct, pool.getMemoryUsed());
+        }
+      }
+      rss = Math.max(rss, status("VmRSS"));
     }
 
     @Override

@@ -19,16 +19,20 @@ import java.util.List;
 public final class Generator {
   private Generator() {}
 
-  /** Greedy search when {@code settings.numBeams() == 1}, beam search otherwise. */
+  /**
+   * Greedy search when {@code settings.numBeams() == 1} (one engine run when the model has its
+   * greedy loop graph loaded, else step by step), beam search otherwise.
+   */
   public static List<Generation> generate(
       StepModel model, List<long[]> prompts, LoraBatch lora, GenerationSettings settings) {
     if (lora.rows() != prompts.size()) {
       throw new IllegalArgumentException(
           "LoRA batch has " + lora.rows() + " rows for " + prompts.size() + " prompts");
     }
-    return settings.numBeams() == 1
-        ? greedy(model, prompts, lora, settings)
-        : beam(model, prompts, lora, settings);
+    if (settings.numBeams() == 1) {
+      return model.hasGreedyLoop() ? model.greedyLoop(prompts, lora, settings) : greedy(model, prompts, lora, settings);
+    }
+    return beam(model, prompts, lora, settings);
   }
 
   static List<Generation> greedy(

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param name model name, for logs and the {@code model} column
  * @param onnxFile ONNX file name inside the package
  * @param onnxDataFile the graph's external weights file, or null when the weights are inside it
+ * @param greedySearchFile the decoder inside ONNX Runtime's GreedySearch operator (a whole greedy
+ *     decode in one run, {@code deploy/export/greedy_search_onnx.py}), or null when the package has none
  * @param tokenizerFile HF {@code tokenizer.json} file name
  * @param generationConfigFile HF {@code generation_config.json} file name
  * @param dtype weights, KV cache and LoRA factors: {@link ModelDtype}
@@ -52,6 +54,7 @@ public record ModelManifest(
     String name,
     String onnxFile,
     String onnxDataFile,
+    String greedySearchFile,
     String tokenizerFile,
     String generationConfigFile,
     ModelDtype dtype,
@@ -150,11 +153,11 @@ public record ModelManifest(
           new LoraTarget(
               text(t, "module", file), integer(t, "in_features", file), integer(t, "out_features", file)));
     }
-    JsonNode data = root.get("onnx_data");
     return new ModelManifest(
         text(root, "name", file),
         text(root, "onnx", file),
-        data == null || data.isNull() ? null : text(root, "onnx_data", file),
+        optionalText(root, "onnx_data", file),
+        optionalText(root, "greedy_search_onnx", file),
         text(root, "tokenizer", file),
         text(root, "generation_config", file),
         ModelDtype.parse(text(root, "dtype", file), file),
@@ -181,12 +184,19 @@ public record ModelManifest(
         targets);
   }
 
-  /** The files of the package this manifest names (the graph, its weights, tokenizer, generation config). */
+  /**
+   * The files of the package this manifest names (the graphs, their weights, tokenizer, generation
+   * config).
+   */
   public List<String> files() {
-    List<String> files = new ArrayList<>(List.of(onnxFile, tokenizerFile, generationConfigFile));
+    List<String> files = new ArrayList<>(List.of(onnxFile));
     if (onnxDataFile != null) {
-      files.add(1, onnxDataFile);
+      files.add(onnxDataFile);
     }
+    if (greedySearchFile != null) {
+      files.add(greedySearchFile);
+    }
+    files.addAll(List.of(tokenizerFile, generationConfigFile));
     return files;
   }
 
@@ -224,6 +234,11 @@ public record ModelManifest(
       throw new InvalidInputException(file + ": field '" + field + "' must be a string, found " + node, file, null);
     }
     return node.asText();
+  }
+
+  private static String optionalText(JsonNode parent, String field, String file) {
+    JsonNode node = parent.get(field);
+    return node == null || node.isNull() ? null : text(parent, field, file);
   }
 
   private static int integer(JsonNode parent, String field, String file) {

@@ -1,5 +1,7 @@
 package dev.mtforge.udfs.inference;
 
+import java.util.List;
+
 /**
  * One forward pass of a causal LM with a KV cache: the narrow interface the searches run on. The
  * ONNX implementation is {@link CausalLm.Session}; a search never sees the engine.
@@ -26,6 +28,23 @@ public interface StepModel {
 
   /** Logits width: the most candidates a row can have. */
   int vocabSize();
+
+  /**
+   * Whether {@link #greedyLoop} runs a whole greedy search inside the engine (the model was loaded
+   * with its greedy loop graph); {@link Generator} then uses it instead of stepping.
+   */
+  default boolean hasGreedyLoop() {
+    return false;
+  }
+
+  /**
+   * A whole greedy search in one engine run: the tokens of {@link Generator}'s greedy step loop.
+   *
+   * @throws UnsupportedOperationException when {@link #hasGreedyLoop} is false
+   */
+  default List<Generation> greedyLoop(List<long[]> prompts, LoraBatch lora, GenerationSettings settings) {
+    throw new UnsupportedOperationException("this model has no greedy loop");
+  }
 
   /**
    * What a forward pass returns.

@@ -30,8 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code test-tied}: one bfloat16 file, tied embeddings) with PEFT adapters, and golden tokens of
  * an independent plain-torch forward ({@code sample-data/models/llama_reference.py}); then
  * {@code deploy/export/export_hf_llama.py} turns it into a package and the Java side must produce
- * the same tokens, greedy and beam, with and without adapters. The Python steps run here, with
- * Debian's torch 1.13 and onnx 1.12 (CI installs them).
+ * the same tokens, greedy and beam, with and without adapters; greedy both step by step and in one
+ * run of the package's greedy loop graph. The Python steps run here, with Debian's torch 1.13 and
+ * onnx 1.12 (CI installs them).
  */
 class HfExportGoldenTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +50,9 @@ class HfExportGoldenTest {
       PythonTool.check(CHECKPOINT, "--preset", preset, "--out", dir.toString(), "--golden");
       PythonTool.check(EXPORTER, "--model", dir.resolve("hf").toString(), "--out", dir.resolve("pkg").toString(),
           "--name", "random-" + preset);
-      MODELS.put(preset, CausalLm.load(ModelSpec.of(dir.resolve("pkg").toString()).withThreads(1)));
+      ModelSpec spec = ModelSpec.of(dir.resolve("pkg").toString()).withThreads(1);
+      MODELS.put(preset, CausalLm.load(spec));
+      MODELS.put(preset + " loop", CausalLm.load(spec.withGreedyLoop(true)));
     }
   }
 
@@ -69,6 +72,9 @@ class HfExportGoldenTest {
       // The golden files exist only once exportCheckpoints ran; list the case names the script writes.
       for (String name : List.of("greedy-base", "greedy-mixed", "beam4-base", "beam3-mixed")) {
         out.add(Arguments.of(preset, name));
+        if (name.startsWith("greedy")) {
+          out.add(Arguments.of(preset + " loop", name));
+        }
       }
     }
     return out.stream();
@@ -76,7 +82,8 @@ class HfExportGoldenTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("cases")
-  void exportedPackageReproducesTheReferenceTokens(String preset, String name) throws IOException {
+  void exportedPackageReproducesTheReferenceTokens(String model, String name) throws IOException {
+    String preset = model.split(" ")[0];
     Path dir = root.resolve(preset);
     JsonNode golden = JSON.readTree(dir.resolve("golden.json").toFile());
     JsonNode c = null;
@@ -86,7 +93,8 @@ class HfExportGoldenTest {
       }
     }
     assertThat(c).as("case %s in golden.json", name).isNotNull();
-    CausalLm lm = MODELS.get(preset);
+    CausalLm lm = MODELS.get(model);
+    assertThat(lm.greedyLoop()).as(model).isEqualTo(model.endsWith(" loop"));
     List<long[]> prompts = new ArrayList<>();
     List<LoraAdapter> adapters = new ArrayList<>();
     for (int i = 0; i < c.get("adapters").size(); i++) {
@@ -190,8 +198,13 @@ class HfExportGoldenTest {
     for (JsonNode c : golden.get("cases")) {
       base = c.get("name").asText().equals("greedy-base") ? c : base;
     }
-    try (CausalLm lm = CausalLm.load(ModelSpec.of(f16.toString()).withThreads(1)); CausalLm.Session s = lm.newSession()) {
+    // The float16 package has a greedy loop graph, but ONNX Runtime's GreedySearch has no float16
+    // CPU kernel: on the CPU a greedy run loads the step graph.
+    try (CausalLm lm = CausalLm.load(ModelSpec.of(f16.toString()).withThreads(1).withGreedyLoop(true));
+        CausalLm.Session s = lm.newSession()) {
       assertThat(lm.manifest().dtype()).isEqualTo(ModelDtype.FLOAT16);
+      assertThat(lm.manifest().greedySearchFile()).isEqualTo("greedy_search.onnx");
+      assertThat(lm.greedyLoop()).isFalse();
       List<long[]> prompts = new ArrayList<>();
       for (JsonNode p : golden.get("prompts")) {
         prompts.add(lm.encode(p.asText()));
@@ -207,6 +220,8 @@ class HfExportGoldenTest {
     Path bf16 = root.resolve("pkg-bfloat16");
     PythonTool.check(EXPORTER, "--model", source.toString(), "--out", bf16.toString(), "--dtype", "bfloat16");
     assertThat(ModelPackage.open(bf16).manifest().dtype()).isEqualTo(ModelDtype.BFLOAT16);
+    assertThat(ModelPackage.open(bf16).manifest().greedySearchFile()).isNull(); // GreedySearch has no bfloat16 kernels
+    assertThat(bf16.resolve("greedy_search.onnx")).doesNotExist();
     assertThatThrownBy(() -> CausalLm.load(ModelSpec.of(bf16.toString()).withThreads(1)).close())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("Cannot load ONNX model " + bf16.resolve("model.onnx") + " on cpu(): the package is bfloat16 and"

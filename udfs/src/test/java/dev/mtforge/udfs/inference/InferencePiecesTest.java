@@ -82,6 +82,12 @@ class InferencePiecesTest {
     assertThatThrownBy(() -> ModelPackage.open(dir))
         .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
         .hasMessage("Model package " + dir + ": file 'model.onnx' named in mtforge-model.json is missing");
+    for (String file : List.of("model.onnx", "tokenizer.json", "generation_config.json")) {
+      Files.copy(TinyModel.dir().resolve(file), dir.resolve(file));
+    }
+    assertThatThrownBy(() -> ModelPackage.open(dir))
+        .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
+        .hasMessage("Model package " + dir + ": file 'greedy_search.onnx' named in mtforge-model.json is missing");
     Files.writeString(dir.resolve("mtforge-model.json"), "{\"format\": \"onnx-genai\"}");
     assertThatThrownBy(() -> ModelPackage.open(dir))
         .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
@@ -135,7 +141,7 @@ class InferencePiecesTest {
 
   @Test
   void specsAndSettingsSurviveJavaSerialization() throws Exception {
-    ModelSpec spec = ModelSpec.of("/models/tiny").withThreads(2);
+    ModelSpec spec = ModelSpec.of("/models/tiny").withThreads(2).withGreedyLoop(true);
     GenerationSettings gen = GenerationSettings.greedy(16, 256, 257, 259).withNumBeams(4);
     assertThat(javaRoundTrip(spec)).isEqualTo(spec);
     assertThat(javaRoundTrip(gen)).isEqualTo(gen);

@@ -26,7 +26,7 @@ class LoraBatchTest {
   private static final ModelManifest MANIFEST = manifest(List.of(new ModelManifest.LoraTarget("self_attn.q_proj", 3, 2)));
 
   static ModelManifest manifest(List<ModelManifest.LoraTarget> targets) {
-    return new ModelManifest("m", "model.onnx", null, "tokenizer.json", "generation_config.json", ModelDtype.FLOAT32,
+    return new ModelManifest("m", "model.onnx", null, null, "tokenizer.json", "generation_config.json", ModelDtype.FLOAT32,
         10, 1, 1, 2, "input_ids", "attention_mask", "position_ids", "beam_idx", "top_k", "pk", "pv", "top_logprobs",
         "top_ids", "prk", "prv", "a", "b", "lora_mask", "lora_scale", "base_model.model.model.layers.{layer}.{module}",
         targets);
