@@ -1,11 +1,11 @@
 #!/usr/bin/python3
-"""Summarises a bench/gpu/run.sh run: output tokens/s of the translate command, the GPU's peak
-memory (nvidia-smi samples), and the share of ONNX Runtime's run time spent in host<->device copies:
-from nsys's CUDA memcpy totals when nsys ran, else from ONNX Runtime's profile (time inside
-model_run but outside the graph's execution, where feeds are copied to the device and fetches
-back, plus Memcpy nodes ORT inserted).
+"""Summarises one translate run of bench/gpu/run.sh (files WORK/NAME-*): output tokens/s of the
+translate command, the GPU's peak memory (nvidia-smi samples), and the share of time spent in
+host<->device copies: from nsys's CUDA memcpy totals when nsys ran, else from ONNX Runtime's
+profile (time inside model_run but outside the graph's execution, where feeds are copied to the
+device and fetches back, plus Memcpy nodes ORT inserted).
 
-    /usr/bin/python3 bench/gpu/report.py WORK T0 T1
+    /usr/bin/python3 bench/gpu/report.py WORK NAME T0 T1
 """
 import csv
 import glob
@@ -14,8 +14,8 @@ import os
 import sys
 
 
-def ort_profile(work):
-    files = sorted(glob.glob(os.path.join(work, "ort-profile*.json")))
+def ort_profile(work, name):
+    files = sorted(glob.glob(os.path.join(work, name + "-ort-profile*.json")))
     if not files:
         return None
     run = execute = memcpy = 0
@@ -36,9 +36,9 @@ def ort_profile(work):
             "memcpy_nodes_s": memcpy / 1e6}
 
 
-def nsys(work):
-    path = os.path.join(work, "nsys-stats_cuda_gpu_mem_time_sum.csv")
-    kern = os.path.join(work, "nsys-stats_cuda_gpu_kern_sum.csv")
+def nsys(work, name):
+    path = os.path.join(work, name + "-nsys-stats_cuda_gpu_mem_time_sum.csv")
+    kern = os.path.join(work, name + "-nsys-stats_cuda_gpu_kern_sum.csv")
     if not os.path.exists(path):
         return None
     copies = {}
@@ -52,28 +52,28 @@ def nsys(work):
     return copies, kernels
 
 
-def main(work, t0, t1):
+def main(work, name, t0, t1):
     wall = float(t1) - float(t0)
-    with open(os.path.join(work, "counts.json")) as f:
+    with open(os.path.join(work, name + "-counts.json")) as f:
         text = f.read().strip()
     row = json.loads(text)
     row = row[0] if isinstance(row, list) else row
     tokens, segments = int(row["output_tokens"]), int(row["segments"])
     print(f"segments {segments}, output tokens {tokens}, translate command {wall:.1f} s wall "
           f"(Spark start, model load and commit included): {tokens / wall:.0f} output tokens/s")
-    mem = os.path.join(work, "gpu-memory.txt")
+    mem = os.path.join(work, name + "-gpu-memory.txt")
     if os.path.exists(mem):
         values = [int(x) for x in open(mem).read().split() if x.isdigit()]
         if values:
             print(f"GPU memory used: peak {max(values)} MiB (first sample {values[0]} MiB, nvidia-smi every 200 ms)")
-    n = nsys(work)
+    n = nsys(work, name)
     if n:
         copies, kernels = n
         total = sum(copies.values())
         detail = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(copies.items()))
         print(f"nsys: GPU time in memory copies {total:.2f} s ({detail}); in kernels {kernels:.2f} s; "
               f"copies are {100 * total / max(total + kernels, 1e-9):.1f}% of the GPU's busy time")
-    p = ort_profile(work)
+    p = ort_profile(work, name)
     if p:
         print(f"ONNX Runtime profile ({p['files']} files, {p['runs']} runs): {p['run_s']:.2f} s in run(); "
               f"{p['outside_s']:.2f} s of it outside graph execution (feeds copied in, fetches copied out) = "
@@ -84,4 +84,4 @@ def main(work, t0, t1):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -5,9 +5,11 @@
 #      rank-16 PEFT adapter per direction, and exports it as a float16 package;
 #   2. makes a warehouse with 2,000 synthetic test segments (1,000 de-en, 1,000 en-de), registers
 #      the adapters (routing dat);
-#   3. runs `translate` on gpu:0, beam 5, batch 16, 32 new tokens, with ONNX Runtime profiling on;
-#   4. prints output tokens/s, the GPU's peak memory and the share of ONNX Runtime's run time spent
-#      copying between host and device (from nsys when it is installed, else from the ORT profile).
+#   3. runs `translate` on gpu:0, beam 5, batch 16, 32 new tokens (the step graph: each step's KV
+#      cache is copied to the host and back, ONNX Runtime's Java API having no I/O binding), then the
+#      same segments greedy (the greedy loop graph: the cache stays on the GPU), ORT profiling on;
+#   4. prints for each run output tokens/s, the GPU's peak memory and the share of time spent copying
+#      between host and device (from nsys when it is installed, else from the ORT profile).
 # Needs: an NVIDIA GPU with its driver, Java 17, Debian's python3-torch/onnx/numpy, and the gpu build
 # (mvn -B -o -Pgpu -DskipTests package, which puts ONNX Runtime's CUDA provider in the jar).
 # Fits in 10 minutes on one datacenter GPU. `bench/gpu/run.sh smoke` runs the same steps on the CPU
@@ -49,26 +51,32 @@ bin/mtforge init $W >/dev/null
 bin/mtforge prepare $W --source "flores200=$WORK/flores" --language-check off >/dev/null
 bin/mtforge register-adapters $W --from "$WORK/adapters" >/dev/null
 
-SAMPLER=
-if [[ $MODE == gpu ]]; then
-  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 > "$WORK/gpu-memory.txt" &
-  SAMPLER=$!
-fi
-NSYS=()
-if [[ $MODE == gpu ]] && command -v nsys >/dev/null; then
-  NSYS=(nsys profile --trace=cuda --sample=none --cpuctxsw=none --force-overwrite=true -o "$WORK/nsys")
-fi
-T0=$(date +%s.%N)
-MTFORGE_JAVA_OPTS="$HEAP -Dmtforge.ort.profile=$WORK/ort-profile" "${NSYS[@]}" bin/mtforge translate $W \
-  --model "$WORK/pkg" --test-set flores200:devtest --directions de-en,en-de --routing dat --device $DEVICE \
-  --num-beams $BEAMS --batch-size $BATCH --max-new-tokens $MAX_NEW --commit-segments 4000 | tee "$WORK/translate.txt"
-T1=$(date +%s.%N)
-[[ -n $SAMPLER ]] && kill "$SAMPLER"
-if [[ ${#NSYS[@]} -gt 0 ]]; then
-  nsys stats --force-export=true --report cuda_gpu_mem_time_sum,cuda_gpu_kern_sum --format csv \
-    --output "$WORK/nsys-stats" "$WORK/nsys.nsys-rep" >/dev/null 2>&1 || true
-fi
-bin/mtforge sql --warehouse "$WORK/wh" --format json \
-  "SELECT count(*) AS segments, sum(output_tokens) AS output_tokens FROM translations" > "$WORK/counts.json"
-$PY bench/gpu/report.py "$WORK" "$T0" "$T1"
+run() { # NAME BEAMS: one translate run as its own system id
+  local name=$1 beams=$2 sampler= nsys=()
+  if [[ $MODE == gpu ]]; then
+    nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 > "$WORK/$name-gpu-memory.txt" &
+    sampler=$!
+    if command -v nsys >/dev/null; then
+      nsys=(nsys profile --trace=cuda --sample=none --cpuctxsw=none --force-overwrite=true -o "$WORK/$name-nsys")
+    fi
+  fi
+  local t0 t1
+  t0=$(date +%s.%N)
+  MTFORGE_JAVA_OPTS="$HEAP -Dmtforge.ort.profile=$WORK/$name-ort-profile" "${nsys[@]}" bin/mtforge translate $W \
+    --model "$WORK/pkg" --test-set flores200:devtest --directions de-en,en-de --routing dat --device $DEVICE \
+    --num-beams "$beams" --batch-size $BATCH --max-new-tokens $MAX_NEW --commit-segments 4000 --system-id "$name" \
+    | tee "$WORK/$name-translate.txt"
+  t1=$(date +%s.%N)
+  [[ -n $sampler ]] && kill "$sampler"
+  if [[ ${#nsys[@]} -gt 0 ]]; then
+    nsys stats --force-export=true --report cuda_gpu_mem_time_sum,cuda_gpu_kern_sum --format csv \
+      --output "$WORK/$name-nsys-stats" "$WORK/$name-nsys.nsys-rep" >/dev/null 2>&1 || true
+  fi
+  bin/mtforge sql --warehouse "$WORK/wh" --format json "SELECT count(*) AS segments, sum(output_tokens) AS output_tokens
+    FROM translations WHERE system_id = '$name'" > "$WORK/$name-counts.json"
+  echo "== $name (num-beams $beams)"
+  $PY bench/gpu/report.py "$WORK" "$name" "$t0" "$t1"
+}
+run beam$BEAMS $BEAMS
+run greedy 1
 echo "== whole check: $(( $(date +%s) - START )) s"

@@ -2,7 +2,10 @@
 # Decode benchmark (dev.mtforge.udfs.inference.DecodeBenchmark) on the tiny model and on a
 # 13B-shaped slice: two real-size LLaMA-2-13B layers (hidden 5120, intermediate 13824, 40 heads,
 # vocab 32000) with four rank-16 adapters on all 7 projections, exported float32 (3.9 GB).
-# One ORT thread; memory probed at the 4th step of every batch (round 0), then timed rounds.
+# One ORT thread; memory probed at the 4th step of every batch or after every greedy loop run
+# (round 0), then timed rounds. Greedy runs twice: stepping the step graph from Java (step) and in
+# one run of the greedy loop graph (loop). "Batch 2, one adapter" is what per-adapter sub-batches
+# would run instead of one batch of 8 mixing four adapters (docs/DESIGN.md, LoRA inputs).
 # Run it alone under the shared lock: flock /work/helpers/heavy.lock bench/inference/decode-benchmark.sh
 #
 #   bench/inference/decode-benchmark.sh [tiny|slice|all]     (WORK=/tmp/mtforge-decode-bench)
@@ -23,9 +26,11 @@ run() { # package adapters segments batch beams max_new rounds
 if [[ $WHAT == tiny || $WHAT == all ]]; then
   T=sample-data/models/tiny-llama
   A=$T/adapters
-  run $T $A/dat-de-en 384 8 1 32 4
+  run $T $A/dat-de-en 384 8 1 32 4 step
+  run $T $A/dat-de-en 384 8 1 32 4 loop
   run $T $A/dat-de-en 96 8 5 32 4
   run $T $A/dat-de-en,$A/dat-en-g1,$A/dat-fr-en,$A/multilingual 96 8 5 32 4
+  run $T $A/dat-de-en 96 2 5 32 4
 fi
 if [[ $WHAT == slice || $WHAT == all ]]; then
   S=$WORK/slice-13b
@@ -38,5 +43,7 @@ if [[ $WHAT == slice || $WHAT == all ]]; then
   A=$S/ck/adapters
   run "$S/pkg" $A/a0 8 8 5 8 2
   run "$S/pkg" $A/a0,$A/a1,$A/a2,$A/a3 8 8 5 8 2
-  run "$S/pkg" $A/a0 8 8 1 8 2
+  run "$S/pkg" $A/a0 8 2 5 8 2
+  run "$S/pkg" $A/a0 8 8 1 8 2 step
+  run "$S/pkg" $A/a0 8 8 1 8 2 loop
 fi
