@@ -33,18 +33,30 @@ import java.util.Map;
 public final class CausalLm implements AutoCloseable {
   /** DJL's engine name for ONNX Runtime. */
   public static final String ENGINE = "OnnxRuntime";
+  /**
+   * System property: a path prefix; when set, ONNX Runtime profiles every session and writes
+   * {@code <prefix>-<model>-<pid>_<time>.json} when it closes (bench/gpu/run.sh reads it).
+   */
+  public static final String PROFILE_PROPERTY = "mtforge.ort.profile";
 
   private final ModelPackage modelPackage;
   private final Model model;
+  private final boolean greedyLoop;
   private final HuggingFaceTokenizer tokenizer;
 
-  private CausalLm(ModelPackage modelPackage, Model model, HuggingFaceTokenizer tokenizer) {
+  private CausalLm(ModelPackage modelPackage, Model model, boolean greedyLoop, HuggingFaceTokenizer tokenizer) {
     this.modelPackage = modelPackage;
     this.model = model;
+    this.greedyLoop = greedyLoop;
     this.tokenizer = tokenizer;
   }
 
-  /** Loads the package of a spec (a local folder) on the spec's device. */
+  /**
+   * Loads the package of a spec (a local folder) on the spec's device: its greedy loop graph when
+   * the spec asks for it and the package has one this device runs (float32 anywhere, float16 on a
+   * GPU: ONNX Runtime's GreedySearch has no CPU float16 kernel), else its step graph. One graph is
+   * loaded, so the weights are in memory once.
+   */
   public static CausalLm load(ModelSpec spec) {
     ModelPackage pkg = ModelPackage.open(java.nio.file.Path.of(spec.uri()));
     // DJL must initialise ORT's environment before anyone else touches it (FEASIBILITY.md).
@@ -56,12 +68,23 @@ public final class CausalLm implements AutoCloseable {
       options.put("intraOpNumThreads", Integer.toString(spec.intraOpThreads()));
       options.put("interOpNumThreads", "1");
     }
-    String onnx = pkg.manifest().onnxFile();
+    String profile = System.getProperty(PROFILE_PROPERTY);
+    if (profile != null) {
+      // ONNX Runtime writes a chrome-trace JSON of every run (nodes, copies) when the session closes.
+      options.put("profilerOutput", profile + "-" + pkg.manifest().name() + "-" + ProcessHandle.current().pid());
+    }
+    ModelManifest manifest = pkg.manifest();
+    boolean loop = spec.greedyLoop() && manifest.greedySearchFile() != null
+        && (manifest.dtype() == ModelDtype.FLOAT32 || !Device.Type.CPU.equals(device.getDeviceType()));
+    String onnx = loop ? manifest.greedySearchFile() : manifest.onnxFile();
     try {
       model.load(pkg.dir(), onnx.endsWith(".onnx") ? onnx.substring(0, onnx.length() - 5) : onnx, options);
-    } catch (IOException | MalformedModelException e) {
+    } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
-      throw new IllegalStateException("Cannot load ONNX model " + pkg.onnxPath() + " on " + device, e);
+      boolean halfOnCpu = pkg.manifest().dtype() != ModelDtype.FLOAT32 && Device.Type.CPU.equals(device.getDeviceType())
+          && missingKernel(e);
+      throw new IllegalStateException("Cannot load ONNX model " + pkg.dir().resolve(onnx) + " on " + device
+          + (halfOnCpu ? ": " + halfOnCpu(pkg.manifest().dtype()) : ""), e);
     }
     HuggingFaceTokenizer tokenizer;
     try {
@@ -70,7 +93,12 @@ public final class CausalLm implements AutoCloseable {
       model.close();
       throw new UncheckedIOException("Cannot load tokenizer " + pkg.tokenizerPath(), e);
     }
-    return new CausalLm(pkg, model, tokenizer);
+    return new CausalLm(pkg, model, loop, tokenizer);
+  }
+
+  /** Whether this instance runs greedy search as one engine run (else it steps from Java). */
+  public boolean greedyLoop() {
+    return greedyLoop;
   }
 
   public ModelManifest manifest() {
@@ -149,20 +177,22 @@ public final class CausalLm implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "causal LM " + manifest().name() + " (" + modelPackage.dir() + ")";
+    return "causal LM " + manifest().name() + " (" + modelPackage.dir() + (greedyLoop ? ", greedy loop" : "") + ")";
   }
 
   /**
-   * One task's handle on the model: runs forward passes. Not thread-safe. Keeps the LoRA inputs of
-   * the last {@link LoraBatch} in the engine (a search passes the same batch on every step) and
-   * returns each step's cache as engine tensors, so a step copies only ids, mask, positions and
-   * the logits across JNI.
+   * One task's handle on the model: runs forward passes of the step graph, or whole greedy searches
+   * of the loop graph. Not thread-safe. Keeps in the engine what does not change between runs: the
+   * LoRA factors of the batch's adapters (reused by the next batch with the same adapters), the
+   * batch's mask and scales, and each step's cache (the beam reorder happens inside the graph). A
+   * step sends ids, mask, positions and the chosen beams, and receives k log-probabilities and
+   * token ids per row; a greedy loop run sends the prompts and receives the sequences:
+   * {@link #transfer} counts those bytes.
    */
   public final class Session implements StepModel, AutoCloseable {
     private final Predictor<NDList, NDList> predictor;
-    private LoraBatch loraBatch;
-    private NDManager loraManager;
-    private NDList loraInputs;
+    private final EngineTransfer transfer = new EngineTransfer();
+    private final LoraInputs lora = new LoraInputs(manifest(), model.getNDManager(), transfer);
 
     private Session(Predictor<NDList, NDList> predictor) {
       this.predictor = predictor;
@@ -171,19 +201,52 @@ public final class CausalLm implements AutoCloseable {
     @Override
     public KvCache emptyCache(int rows) {
       ModelManifest m = manifest();
-      return KvCache.empty(model.getNDManager(), m.numLayers(), rows, m.numKvHeads(), m.headDim());
+      return KvCache.empty(model.getNDManager(), m.numLayers(), rows, m.numKvHeads(), m.headDim(), m.dtype());
     }
 
     @Override
-    public Step forward(long[][] ids, long[][] mask, long[][] positions, KvCache past, LoraBatch lora) {
+    public int vocabSize() {
+      return manifest().vocabSize();
+    }
+
+    /** Bytes this session has sent to and received from the engine per kind (a benchmark reads it). */
+    public EngineTransfer transfer() {
+      return transfer;
+    }
+
+    @Override
+    public boolean hasGreedyLoop() {
+      return greedyLoop;
+    }
+
+    @Override
+    public List<Generation> greedyLoop(List<long[]> prompts, LoraBatch batch, GenerationSettings settings) {
+      if (!greedyLoop) {
+        throw new IllegalStateException(CausalLm.this + " has loaded the step graph, not the greedy loop graph");
+      }
+      return GreedyLoop.run(predictor, model.getNDManager(), lora.of(batch), prompts, settings, transfer,
+          CausalLm.this.toString());
+    }
+
+    @Override
+    public Step forward(
+        long[][] ids, long[][] mask, long[][] positions, KvCache past, int[] pastRows, LoraBatch batch, int topK) {
       ModelManifest m = manifest();
+      if (greedyLoop) {
+        throw new IllegalStateException(CausalLm.this + " has loaded the greedy loop graph, which runs greedy search"
+            + " only; beam search needs the step graph (a spec without withGreedyLoop)");
+      }
       int rows = ids.length;
       int seq = ids[0].length;
-      if (past.rows() != rows || lora.rows() != rows) {
+      if (batch.rows() != rows || (pastRows == null ? past.rows() != rows : pastRows.length != rows)) {
         throw new IllegalArgumentException(
-            "Batch of " + rows + " rows with a KV cache of " + past.rows() + " and a LoRA batch of " + lora.rows());
+            "Batch of " + rows + " rows with a KV cache of " + past.rows() + " rows, "
+                + (pastRows == null ? "no" : pastRows.length) + " past rows and a LoRA batch of " + batch.rows());
       }
-      NDList adapters = loraInputs(lora);
+      if (topK < 1 || topK > m.vocabSize()) {
+        throw new IllegalArgumentException("top k must be in 1.." + m.vocabSize() + ", got " + topK);
+      }
+      NDList adapters = lora.of(batch);
       // Outputs attach to the manager of the first input: a per-step manager frees all but the
       // cache, which moves to its own manager.
       try (NDManager step = model.getNDManager().newSubManager()) {
@@ -191,6 +254,13 @@ public final class CausalLm implements AutoCloseable {
         in.add(named(step.create(flatten(ids), new Shape(rows, seq)), m.inputIds()));
         in.add(named(step.create(flatten(mask), new Shape(rows, mask[0].length)), m.attentionMask()));
         in.add(named(step.create(flatten(positions), new Shape(rows, seq)), m.positionIds()));
+        long[] beams = new long[rows];
+        for (int row = 0; row < rows; row++) {
+          beams[row] = pastRows == null ? row : pastRows[row];
+        }
+        in.add(named(step.create(beams, new Shape(rows)), m.beamIdx()));
+        in.add(named(step.create(new long[] {topK}, new Shape(1)), m.topK()));
+        transfer.stepSent += Long.BYTES * ((long) rows * seq * 2 + (long) rows * mask[0].length + rows + 1);
         for (int layer = 0; layer < m.numLayers(); layer++) {
           in.add(named(past.key(layer), ModelManifest.name(m.pastKey(), layer)));
           in.add(named(past.value(layer), ModelManifest.name(m.pastValue(), layer)));
@@ -199,16 +269,20 @@ public final class CausalLm implements AutoCloseable {
         NDList out;
         try {
           out = predictor.predict(in);
-        } catch (TranslateException e) {
+        } catch (TranslateException | RuntimeException e) {
           throw new IllegalStateException(
               "Cannot run " + CausalLm.this + " on a batch of " + rows + " x " + seq + " tokens (past "
-                  + past.length() + ")", e);
+                  + past.length() + ")" + dtypeHint(e), e);
         }
-        float[] flatLogits = output(out, m.logits()).toFloatArray();
-        int vocab = flatLogits.length / rows;
-        float[][] logits = new float[rows][];
+        float[] flatScores = output(out, m.topLogprobs()).toFloatArray();
+        long[] flatIds = output(out, m.topIds()).toLongArray();
+        transfer.stepReceived += (long) flatScores.length * Float.BYTES + (long) flatIds.length * Long.BYTES;
+        transfer.steps++;
+        float[][] logprobs = new float[rows][];
+        long[][] tokens = new long[rows][];
         for (int row = 0; row < rows; row++) {
-          logits[row] = java.util.Arrays.copyOfRange(flatLogits, row * vocab, (row + 1) * vocab);
+          logprobs[row] = java.util.Arrays.copyOfRange(flatScores, row * topK, (row + 1) * topK);
+          tokens[row] = java.util.Arrays.copyOfRange(flatIds, row * topK, (row + 1) * topK);
         }
         NDArray[] keys = new NDArray[m.numLayers()];
         NDArray[] values = new NDArray[m.numLayers()];
@@ -216,60 +290,52 @@ public final class CausalLm implements AutoCloseable {
           keys[layer] = output(out, ModelManifest.name(m.presentKey(), layer));
           values[layer] = output(out, ModelManifest.name(m.presentValue(), layer));
         }
+        transfer.stepCache += 2L * m.numLayers() * rows * past.kvHeads() * (past.length() + seq) * past.headDim()
+            * m.dtype().bytes();
         KvCache present =
             new KvCache(model.getNDManager().newSubManager(), rows, past.kvHeads(), past.length() + seq, past.headDim(),
                 keys, values);
-        return new Step(logits, present);
-      }
-    }
-
-    /** The graph's LoRA inputs of a batch, built once per batch (the inputs never change). */
-    private NDList loraInputs(LoraBatch lora) {
-      if (lora == loraBatch) {
-        return loraInputs;
-      }
-      closeLora();
-      ModelManifest m = manifest();
-      int rows = lora.rows();
-      int r = lora.rank();
-      NDManager manager = model.getNDManager().newSubManager();
-      NDList inputs = new NDList();
-      List<ModelManifest.LoraTarget> targets = m.targets();
-      for (int layer = 0; layer < m.numLayers(); layer++) {
-        for (int t = 0; t < targets.size(); t++) {
-          ModelManifest.LoraTarget target = targets.get(t);
-          inputs.add(named(manager.create(lora.inputA(layer, t), new Shape(rows, r, target.inFeatures())),
-              ModelManifest.name(m.loraA(), layer, target.module())));
-          inputs.add(named(manager.create(lora.inputB(layer, t), new Shape(rows, target.outFeatures(), r)),
-              ModelManifest.name(m.loraB(), layer, target.module())));
-        }
-      }
-      inputs.add(named(manager.create(lora.scales(), new Shape(rows)), m.loraScale()));
-      loraBatch = lora;
-      loraManager = manager;
-      loraInputs = inputs;
-      return inputs;
-    }
-
-    private void closeLora() {
-      if (loraManager != null) {
-        loraManager.close();
-        loraManager = null;
-        loraBatch = null;
-        loraInputs = null;
+        return new Step(logprobs, tokens, present);
       }
     }
 
     @Override
     public void close() {
-      closeLora();
+      lora.close();
       predictor.close();
     }
   }
 
+  private String dtypeHint(Exception e) {
+    return manifest().dtype() != ModelDtype.FLOAT32
+            && Device.Type.CPU.equals(model.getNDManager().getDevice().getDeviceType()) && missingKernel(e)
+        ? ": " + halfOnCpu(manifest().dtype())
+        : "";
+  }
+
+  /** ONNX Runtime's error for an operator it has no kernel for, in this device and type. */
+  private static boolean missingKernel(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (message.contains("NOT_IMPLEMENTED") || message.contains("Could not find an implementation")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What to do about a half-precision package that ONNX Runtime's CPU provider cannot run (1.21
+   * runs float16 packages, not bfloat16 ones).
+   */
+  static String halfOnCpu(ModelDtype dtype) {
+    return "the package is " + dtype.label() + " and ONNX Runtime's CPU provider has no " + dtype.label()
+        + " kernels for its graph; export it with deploy/export/export_hf_llama.py --dtype float32 for CPU"
+        + " executors, or run it on a GPU (--device gpu:N, built with -Pgpu)";
+  }
+
   private static NDArray named(NDArray array, String name) {
-    array.setName(name);
-    return array;
+    return LoraInputs.named(array, name);
   }
 
   private NDArray output(NDList out, String name) {

@@ -19,16 +19,20 @@ import java.util.List;
 public final class Generator {
   private Generator() {}
 
-  /** Greedy search when {@code settings.numBeams() == 1}, beam search otherwise. */
+  /**
+   * Greedy search when {@code settings.numBeams() == 1} (one engine run when the model has its
+   * greedy loop graph loaded, else step by step), beam search otherwise.
+   */
   public static List<Generation> generate(
       StepModel model, List<long[]> prompts, LoraBatch lora, GenerationSettings settings) {
     if (lora.rows() != prompts.size()) {
       throw new IllegalArgumentException(
           "LoRA batch has " + lora.rows() + " rows for " + prompts.size() + " prompts");
     }
-    return settings.numBeams() == 1
-        ? greedy(model, prompts, lora, settings)
-        : beam(model, prompts, lora, settings);
+    if (settings.numBeams() == 1) {
+      return model.hasGreedyLoop() ? model.greedyLoop(prompts, lora, settings) : greedy(model, prompts, lora, settings);
+    }
+    return beam(model, prompts, lora, settings);
   }
 
   static List<Generation> greedy(
@@ -44,7 +48,7 @@ public final class Generator {
     KvCache past = model.emptyCache(rows);
     try {
       for (int step = 0; step < settings.maxNewTokens(); step++) {
-        StepModel.Step result = model.forward(stepIds, mask, positions, past, lora);
+        StepModel.Step result = model.forward(stepIds, mask, positions, past, null, lora, 1);
         past.close();
         past = result.present();
         long[][] next = new long[rows][1];
@@ -54,7 +58,7 @@ public final class Generator {
             next[row][0] = settings.padTokenId();
             continue;
           }
-          long token = argmax(result.logits()[row]);
+          long token = result.tokens()[row][0]; // argmax of the logits: top 1 of their log_softmax
           next[row][0] = token;
           if (token == settings.eosTokenId()) {
             done[row] = true;
@@ -87,13 +91,10 @@ public final class Generator {
     int rows = batch * beams;
     long[][] padded = leftPad(prompts, settings.padTokenId());
     int promptLen = padded[0].length;
-    long[][] ids = new long[rows][];
-    long[][] mask0 = maskOf(prompts, promptLen);
-    long[][] mask = new long[rows][];
-    for (int row = 0; row < rows; row++) {
-      ids[row] = padded[row / beams];
-      mask[row] = mask0[row / beams];
-    }
+    // The prompt runs once per segment, not once per beam: at step 0 the beams of a segment are
+    // identical rows (HF expands them before the first forward pass), so the first step takes the
+    // segment's row for each of them, and the graph's beam_idx copies its cache to the beams.
+    long[][] mask = maskOf(prompts, promptLen);
     long[][] positions = positionsOf(mask);
     LoraBatch rowLora = lora.repeatEach(beams);
     float[] beamScores = new float[rows];
@@ -106,17 +107,19 @@ public final class Generator {
       hyps[b] = new Hypotheses(beams, settings.lengthPenalty());
     }
     boolean[] done = new boolean[batch];
-    int vocab = -1;
-    long[][] stepIds = ids;
-    KvCache past = model.emptyCache(rows);
+    int candidates = 2 * beams;
+    // The global 2 * num_beams best of a segment are among each beam's own 2 * num_beams best.
+    int topK = Math.min(candidates, model.vocabSize());
+    long[][] stepIds = padded;
+    int[] pastRows = null;
+    KvCache past = model.emptyCache(batch);
     try {
       for (int step = 0; step < settings.maxNewTokens(); step++) {
-        StepModel.Step result = model.forward(stepIds, mask, positions, past, rowLora);
+        boolean prefill = step == 0; // result rows are segments, not beams
+        StepModel.Step result =
+            model.forward(stepIds, mask, positions, past, pastRows, prefill ? lora : rowLora, topK);
         past.close();
         past = result.present();
-        float[][] logits = result.logits();
-        vocab = logits[0].length;
-        int candidates = 2 * beams;
         int curLen = promptLen + step + 1; // the length the new scores are for, counting the new token
         float[] nextScores = new float[rows];
         long[] nextTokens = new long[rows];
@@ -130,35 +133,24 @@ public final class Generator {
             }
             continue;
           }
-          float[][] scores = new float[beams][];
-          for (int j = 0; j < beams; j++) {
-            int row = b * beams + j;
-            scores[j] = logSoftmax(logits[row]);
-            for (int v = 0; v < vocab; v++) {
-              scores[j][v] += beamScores[row];
-            }
-          }
-          int[] top = topK(scores, vocab, candidates);
+          Candidate[] top = best(result, beamScores, b, beams, candidates, prefill);
           int chosen = 0;
           for (int rank = 0; rank < candidates && chosen < beams; rank++) {
-            int beam = top[rank] / vocab;
-            long token = top[rank] % vocab;
-            float score = scores[beam][(int) token];
-            int row = b * beams + beam;
-            if (token == settings.eosTokenId()) {
+            Candidate c = top[rank];
+            int row = b * beams + c.beam();
+            if (c.token() == settings.eosTokenId()) {
               if (rank >= beams) {
                 continue; // an EOS outside the top num_beams is not a finished hypothesis
               }
-              hyps[b].add(seqs[row], score, curLen - promptLen, true);
+              hyps[b].add(seqs[row], c.score(), curLen - promptLen, true);
             } else {
-              nextScores[b * beams + chosen] = score;
-              nextTokens[b * beams + chosen] = token;
+              nextScores[b * beams + chosen] = c.score();
+              nextTokens[b * beams + chosen] = c.token();
               nextRows[b * beams + chosen] = row;
               chosen++;
             }
           }
-          float best = scores[top[0] / vocab][top[0] % vocab];
-          done[b] = hyps[b].isDone(best, curLen, promptLen, settings);
+          done[b] = hyps[b].isDone(top[0].score(), curLen, promptLen, settings);
         }
         long[][] nextSeqs = new long[rows][];
         for (int row = 0; row < rows; row++) {
@@ -168,17 +160,15 @@ public final class Generator {
         }
         seqs = nextSeqs;
         beamScores = nextScores;
-        KvCache selected = past.select(nextRows);
-        if (selected != past) {
-          past.close();
-          past = selected;
-        }
-        rowLora = rowLora.select(nextRows);
+        // The graph gathers the cache rows (beam_idx); a row's adapter stays its segment's.
+        pastRows = new int[rows];
         long[][] nextMask = new long[rows][];
         long[][] nextPositions = new long[rows][1];
         for (int row = 0; row < rows; row++) {
-          nextMask[row] = mask[nextRows[row]];
-          nextPositions[row][0] = positions[nextRows[row]][positions[nextRows[row]].length - 1] + 1;
+          int from = prefill ? nextRows[row] / beams : nextRows[row];
+          pastRows[row] = from;
+          nextMask[row] = mask[from];
+          nextPositions[row][0] = positions[from][positions[from].length - 1] + 1;
         }
         mask = appendOnes(nextMask);
         positions = nextPositions;
@@ -326,59 +316,26 @@ public final class Generator {
     return next;
   }
 
-  /** First index of the largest value, as {@code torch.argmax}. */
-  static long argmax(float[] logits) {
-    int best = 0;
-    for (int i = 1; i < logits.length; i++) {
-      if (logits[i] > logits[best]) {
-        best = i;
+  /** One continuation of a beam: the beam (0..num_beams), the token and the beam's new score. */
+  private record Candidate(int beam, long token, float score) {}
+
+  /**
+   * HF's {@code topk(log_softmax(logits) + beam_scores, 2 * num_beams)} over a segment's beams,
+   * from each beam's own best candidates: best first, equal scores in flat-index order
+   * ({@code beam * vocab + token}), as {@code torch.topk} over the flattened scores.
+   */
+  private static Candidate[] best(
+      StepModel.Step step, float[] beamScores, int segment, int beams, int k, boolean prefill) {
+    List<Candidate> all = new ArrayList<>(beams * step.tokens()[0].length);
+    for (int j = 0; j < beams; j++) {
+      int row = segment * beams + j;
+      int resultRow = prefill ? segment : row; // at the prefill the beams of a segment share its row
+      for (int c = 0; c < step.tokens()[resultRow].length; c++) {
+        all.add(new Candidate(j, step.tokens()[resultRow][c], step.logprobs()[resultRow][c] + beamScores[row]));
       }
     }
-    return best;
-  }
-
-  /** {@code log_softmax} in float, as torch computes it: {@code x - max - log(sum(exp(x - max)))}. */
-  static float[] logSoftmax(float[] logits) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (float x : logits) {
-      max = Math.max(max, x);
-    }
-    double sum = 0;
-    for (float x : logits) {
-      sum += Math.exp(x - max);
-    }
-    float log = (float) Math.log(sum);
-    float[] out = new float[logits.length];
-    for (int i = 0; i < logits.length; i++) {
-      out[i] = logits[i] - max - log;
-    }
-    return out;
-  }
-
-  /** Flat indices ({@code beam * vocab + token}) of the k best scores, best first; ties by index. */
-  private static int[] topK(float[][] scores, int vocab, int k) {
-    int[] best = new int[k];
-    float[] bestScore = new float[k];
-    int count = 0;
-    for (int beam = 0; beam < scores.length; beam++) {
-      for (int v = 0; v < vocab; v++) {
-        float s = scores[beam][v];
-        if (count == k && s <= bestScore[k - 1]) {
-          continue;
-        }
-        int pos = Math.min(count, k - 1);
-        while (pos > 0 && bestScore[pos - 1] < s) {
-          if (pos < k) {
-            best[pos] = best[pos - 1];
-            bestScore[pos] = bestScore[pos - 1];
-          }
-          pos--;
-        }
-        best[pos] = beam * vocab + v;
-        bestScore[pos] = s;
-        count = Math.min(count + 1, k);
-      }
-    }
-    return best;
+    all.sort((x, y) -> x.score() != y.score() ? Float.compare(y.score(), x.score())
+        : x.beam() != y.beam() ? Integer.compare(x.beam(), y.beam()) : Long.compare(x.token(), y.token()));
+    return all.subList(0, Math.min(k, all.size())).toArray(new Candidate[0]);
   }
 }

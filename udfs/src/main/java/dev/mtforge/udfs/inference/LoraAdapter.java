@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A LoRA adapter as the graph consumes it: for each (layer, target) the factors A
+ * A LoRA adapter as the graph consumes it: for each (layer, target) it covers, the factors A
  * {@code [rank, in]} and B {@code [out, rank]} as float arrays, and the scale
  * {@code lora_alpha / rank} (PEFT's; {@code lora_alpha / sqrt(rank)} with rsLoRA).
  *

@@ -64,7 +64,7 @@ public record ModelPackage(Path dir, ModelManifest manifest, GenerationSettings 
                 + " (write packages with deploy/export/export_hf_llama.py)", manifestFile, null);
       }
       ModelManifest manifest = ModelManifest.parse(files.read(ModelManifest.FILE), manifestFile);
-      for (String file : new String[] {manifest.onnxFile(), manifest.tokenizerFile(), manifest.generationConfigFile()}) {
+      for (String file : manifest.files()) {
         if (!files.isFile(file)) {
           throw new InvalidInputException(
               "Model package " + dir + ": file '" + file + "' named in " + ModelManifest.FILE + " is missing",

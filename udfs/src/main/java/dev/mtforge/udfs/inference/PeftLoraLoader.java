@@ -5,13 +5,17 @@ import dev.mtforge.udfs.tensor.peft.LoraModule;
 import dev.mtforge.udfs.tensor.peft.PeftAdapter;
 import dev.mtforge.udfs.tensor.safetensors.TensorFiles;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a PEFT LoRA folder (with the merge module's {@link PeftAdapter}: one safetensors reader
- * in the project) into the factors a {@link ModelManifest}'s graph takes. Every target of every
- * layer must be in the adapter, with the manifest's widths; all targets share one rank and
- * scale (the graph has one scale input per row).
+ * in the project) into the factors a {@link ModelManifest}'s graph takes. An adapter may cover a
+ * subset of the graph's targets and layers (PEFT's default for LLaMA is q_proj and v_proj only):
+ * the others get no columns. A LoRA module the graph has no input for is refused (it would be
+ * silently dropped), and so is one with other widths. All modules share one rank and scale (the
+ * graph has one scale per row).
  */
 public final class PeftLoraLoader {
   private PeftLoraLoader() {}
@@ -27,6 +31,7 @@ public final class PeftLoraLoader {
     try (PeftAdapter peft = PeftAdapter.load(files, dir)) {
       Map<String, float[]> a = new HashMap<>();
       Map<String, float[]> b = new HashMap<>();
+      Set<String> used = new HashSet<>();
       int rank = -1;
       double scale = Double.NaN;
       for (int layer = 0; layer < manifest.numLayers(); layer++) {
@@ -34,11 +39,9 @@ public final class PeftLoraLoader {
           String name = ModelManifest.name(manifest.peftKey(), layer, target.module());
           LoraModule module = peft.module(name);
           if (module == null) {
-            throw new InvalidInputException(
-                "Cannot use adapter '" + id + "' (" + dir + "): it has no LoRA tensors for '" + name
-                    + "'; model " + manifest.name() + " takes LoRA on every " + moduleNames(manifest),
-                dir, null);
+            continue;
           }
+          used.add(name);
           if (module.inFeatures() != target.inFeatures() || module.outFeatures() != target.outFeatures()) {
             throw new InvalidInputException(
                 "Cannot use adapter '" + id + "' (" + dir + "): module '" + name + "' maps "
@@ -59,6 +62,20 @@ public final class PeftLoraLoader {
           a.put(LoraAdapter.key(layer, target.module()), peft.loraA(module));
           b.put(LoraAdapter.key(layer, target.module()), peft.loraB(module));
         }
+      }
+      for (LoraModule module : peft.modules()) {
+        if (!used.contains(module.name())) {
+          throw new InvalidInputException(
+              "Cannot use adapter '" + id + "' (" + dir + "): model " + manifest.name() + " takes no LoRA input for '"
+                  + module.name() + "' (its targets: " + moduleNames(manifest) + " in layers 0-"
+                  + (manifest.numLayers() - 1) + "); re-export the model with --lora-targets covering it",
+              dir, null);
+        }
+      }
+      if (rank < 0) {
+        throw new InvalidInputException(
+            "Cannot use adapter '" + id + "' (" + dir + "): it has no LoRA module of model " + manifest.name()
+                + " (" + moduleNames(manifest) + ")", dir, null);
       }
       return new LoraAdapter(id, rank, (float) scale, a, b);
     }

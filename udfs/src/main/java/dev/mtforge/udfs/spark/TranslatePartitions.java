@@ -170,7 +170,9 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
     }
     ModelSpec remote = settings.model();
     String local = ModelPackageCopies.localize(remote.uri(), hadoopConf(remote.uri()), ModelPackageCopies.defaultRoot()).toString();
-    ModelSpec spec = new ModelSpec(remote.kind(), local, taskDevice(remote.device()), remote.intraOpThreads());
+    // Greedy runs load the package's whole-loop graph when it has one (the cache stays in the engine).
+    ModelSpec spec = remote.withUri(local).withDevice(taskDevice(remote.device()))
+        .withGreedyLoop(settings.generation().numBeams() == 1);
     ModelCache.Lease<CausalLm> lease = ModelCache.shared().acquire(spec, CausalLm::loadWarm);
     CausalLm lm = lease.get();
     // Lingua loads its models on the first detection (once per JVM); done before any batch, not

@@ -1,6 +1,7 @@
 package dev.mtforge.udfs.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Java decoding reproduces the torch reference exactly. The expected tokens are in
  * sample-data/models/tiny-llama/golden.json, computed by
  * {@code /usr/bin/python3 sample-data/models/generate_tiny_llama.py} (Debian torch 1.13) with the
- * same weights, implementing transformers 4.40 greedy and beam search.
+ * same weights, implementing transformers 4.40 greedy and beam search. Greedy cases run twice: step
+ * by step from Java on the step graph, and as one run of the package's greedy loop graph (ONNX
+ * Runtime's GreedySearch operator).
  */
 class GeneratorGoldenTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,10 +48,42 @@ class GeneratorGoldenTest {
     }
   }
 
+  static Stream<Arguments> greedyCases() throws IOException {
+    return cases().filter(a -> ((JsonNode) a.get()[1]).get("mode").asText().equals("greedy"));
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void reproducesTorchTokens(String name, JsonNode c) throws IOException {
-    CausalLm lm = TinyModel.lm();
+    EngineTransfer transfer = check(TinyModel.lm(), name, c);
+    assertThat(transfer.steps()).isPositive();
+    assertThat(transfer.loopRuns()).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("greedyCases")
+  void greedyLoopGraphReproducesTorchTokensInOneRun(String name, JsonNode c) throws IOException {
+    CausalLm lm = TinyModel.loopLm();
+    assertThat(lm.greedyLoop()).isTrue();
+    EngineTransfer transfer = check(lm, name, c);
+    assertThat(transfer.loopRuns()).isEqualTo(1);
+    assertThat(transfer.steps()).isZero();
+  }
+
+  @Test
+  void greedyLoopGraphRefusesBeamSearch() {
+    CausalLm lm = TinyModel.loopLm();
+    GenerationSettings beam = lm.generationDefaults().withNumBeams(2).withMaxNewTokens(2);
+    try (CausalLm.Session session = lm.newSession()) {
+      assertThatThrownBy(() -> Generator.generate(session, List.of(lm.encode("Hallo")), LoraBatch.none(lm.manifest(), 1),
+          beam))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(lm + " has loaded the greedy loop graph, which runs greedy search only; beam search needs the"
+              + " step graph (a spec without withGreedyLoop)");
+    }
+  }
+
+  private static EngineTransfer check(CausalLm lm, String name, JsonNode c) throws IOException {
     JsonNode golden = golden();
     List<long[]> prompts = new ArrayList<>();
     List<LoraAdapter> adapters = new ArrayList<>();
@@ -68,8 +103,10 @@ class GeneratorGoldenTest {
               .withEarlyStopping(GenerationSettings.EarlyStopping.parse(c.get("early_stopping").asText()));
     }
     List<Generation> out;
+    EngineTransfer transfer;
     try (CausalLm.Session session = lm.newSession()) {
       out = Generator.generate(session, prompts, new LoraBatch(lm.manifest(), adapters), settings);
+      transfer = session.transfer();
     }
     for (int i = 0; i < out.size(); i++) {
       JsonNode expected = c.get("outputs").get(i);
@@ -80,6 +117,7 @@ class GeneratorGoldenTest {
             .isCloseTo(expected.get("score").asDouble(), org.assertj.core.data.Offset.offset(1e-4));
       }
     }
+    return transfer;
   }
 
   static long[] longs(JsonNode array) {

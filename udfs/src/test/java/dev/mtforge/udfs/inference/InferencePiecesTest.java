@@ -82,10 +82,39 @@ class InferencePiecesTest {
     assertThatThrownBy(() -> ModelPackage.open(dir))
         .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
         .hasMessage("Model package " + dir + ": file 'model.onnx' named in mtforge-model.json is missing");
+    for (String file : List.of("model.onnx", "tokenizer.json", "generation_config.json")) {
+      Files.copy(TinyModel.dir().resolve(file), dir.resolve(file));
+    }
+    assertThatThrownBy(() -> ModelPackage.open(dir))
+        .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
+        .hasMessage("Model package " + dir + ": file 'greedy_search.onnx' named in mtforge-model.json is missing");
     Files.writeString(dir.resolve("mtforge-model.json"), "{\"format\": \"onnx-genai\"}");
     assertThatThrownBy(() -> ModelPackage.open(dir))
         .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
         .hasMessage(dir.resolve("mtforge-model.json") + ": format is 'onnx-genai', expected 'mtforge-causal-lm'");
+  }
+
+  @Test
+  void packagesOfAnotherFormatVersionAreRefusedWithHowToReExport(@TempDir Path dir) throws IOException {
+    String current = Files.readString(TinyModel.dir().resolve("mtforge-model.json"));
+    Path file = dir.resolve("mtforge-model.json");
+    // A format 1 manifest (what the first sessions wrote) has per-row LoRA inputs and no beam_idx.
+    Files.writeString(file, current.replace("\"format_version\": 2", "\"format_version\": 1"));
+    assertThatThrownBy(() -> ModelManifest.read(file))
+        .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
+        .hasMessage(file + ": format_version 1 (LoRA factors copied into every batch row, beam reorder through the"
+            + " JVM) is no longer read; re-export the model with deploy/export/export_hf_llama.py (docs/INFERENCE.md,"
+            + " \"Model packages\"), which writes format_version 2");
+    Files.writeString(file, current.replace("\"format_version\": 2,", ""));
+    assertThatThrownBy(() -> ModelManifest.read(file)).hasMessageStartingWith(file + ": format_version 1 (LoRA");
+    Files.writeString(file, current.replace("\"format_version\": 2", "\"format_version\": 3"));
+    assertThatThrownBy(() -> ModelManifest.read(file))
+        .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
+        .hasMessage(file + ": format_version 3 is newer than this mtforge reads (2); use the mtforge release that"
+            + " matches the exporter");
+    Files.writeString(file, current.replace("\"dtype\": \"float32\"", "\"dtype\": \"int8\""));
+    assertThatThrownBy(() -> ModelManifest.read(file))
+        .hasMessage(file + ": dtype 'int8' is not one of float32, float16, bfloat16");
   }
 
   @Test
@@ -112,7 +141,7 @@ class InferencePiecesTest {
 
   @Test
   void specsAndSettingsSurviveJavaSerialization() throws Exception {
-    ModelSpec spec = ModelSpec.of("/models/tiny").withThreads(2);
+    ModelSpec spec = ModelSpec.of("/models/tiny").withThreads(2).withGreedyLoop(true);
     GenerationSettings gen = GenerationSettings.greedy(16, 256, 257, 259).withNumBeams(4);
     assertThat(javaRoundTrip(spec)).isEqualTo(spec);
     assertThat(javaRoundTrip(gen)).isEqualTo(gen);

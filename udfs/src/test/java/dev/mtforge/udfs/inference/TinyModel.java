@@ -15,9 +15,17 @@ final class TinyModel {
     return ModelSpec.of(dir().toString()).withThreads(1);
   }
 
-  /** The cached model; tests never close it (the cache does, at JVM exit). */
+  /** The cached model (its step graph); tests never close it (the cache does, at JVM exit). */
   static CausalLm lm() {
     try (ModelCache.Lease<CausalLm> lease = ModelCache.shared().acquire(spec(), CausalLm::load)) {
+      return lease.get();
+    }
+  }
+
+  /** The cached model loaded with its greedy loop graph. */
+  static CausalLm loopLm() {
+    try (ModelCache.Lease<CausalLm> lease =
+        ModelCache.shared().acquire(spec().withGreedyLoop(true), CausalLm::load)) {
       return lease.get();
     }
   }
