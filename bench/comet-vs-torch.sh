@@ -16,7 +16,9 @@ OPENBLAS_DIR="${OPENBLAS_DIR:-/tmp/openblas/root/usr/lib/x86_64-linux-gnu/openbl
 [[ -f "$DATA/package/mtforge-comet.json" ]] || /usr/bin/python3 "$ROOT/deploy/export/export_comet.py" \
   --checkpoint "$DATA/comet-base" --encoder "$DATA/xlmr-base" --out "$DATA/package" 2>/dev/null
 CP="$ROOT/udfs/target/test-classes:$ROOT/udfs/target/classes:$ROOT/schemas/target/classes"
-CP="$CP:$(cd "$ROOT" && mvn -q -o -pl udfs dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
+(cd "$ROOT" && mvn -q -o -pl udfs -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=/tmp/mtforge-comet-bench-cp.txt)
+CP="$CP:$(cat /tmp/mtforge-comet-bench-cp.txt)"
 for ((r = 1; r <= ROUNDS; r++)); do
   echo "round $r $(uptime | sed 's/.*load/load/')"
   OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 LD_LIBRARY_PATH="$OPENBLAS_DIR" \

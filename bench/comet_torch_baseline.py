@@ -34,6 +34,7 @@ def main():
     ap.add_argument("--system", default="sys0")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--limit", type=int, default=0, help="score only the first N segments (0: all)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     with open(os.path.join(a.out, "xlmr-base", "config.json"), encoding="utf-8") as f:
@@ -49,6 +50,8 @@ def main():
     sp = spm.SentencePieceProcessor(model_file=os.path.join(a.out, "xlmr-base", "sentencepiece.bpe.model"))
     read = lambda n: [l.strip() for l in open(os.path.join(a.out, n + ".txt"), encoding="utf-8").read().split("\n")[:-1]]
     src, mt, rf = read("src"), read(a.system), read("ref")
+    if a.limit:
+        src, mt, rf = src[:a.limit], mt[:a.limit], rf[:a.limit]
     max_positions = cfg["max_position_embeddings"] - 2
     order = np.argsort([len(s) for s in src])
     scores = [0.0] * len(src)

@@ -151,7 +151,17 @@ def read_json(path, what):
         raise ExportError(f"{path}: not JSON ({e})")
 
 
-def plan(checkpoint_dir, encoder_dir, dtype, name):
+def sparsemax(values):
+    """entmax's sparsemax of a float32 vector, as COMET applies it (max subtracted first)."""
+    x = torch.tensor(values, dtype=torch.float32)
+    x = x - x.max()
+    z, _ = torch.sort(x, descending=True)
+    cumsum = z.cumsum(0) - 1
+    support = (torch.arange(1, len(values) + 1, dtype=torch.float32) * z > cumsum).sum()
+    return torch.clamp(x - cumsum[support - 1] / support.to(torch.float32), min=0).tolist()
+
+
+def plan(checkpoint_dir, encoder_dir, dtype, name, keep_all_layers=False):
     """Reads and checks everything; returns what the export needs. Writes nothing."""
     if dtype not in ("float32", "float16"):
         raise ExportError(f"--dtype '{dtype}' is not supported; use float32 or float16")
@@ -259,6 +269,17 @@ def plan(checkpoint_dir, encoder_dir, dtype, name):
         layer_norm = bool(hp["layer_norm"])
     else:  # one hidden state: a one-hot mix is exact (w * h + 0 * ...), and COMET skips the norm
         scalars, gamma, layer_norm = None, 1.0, False
+    # Layers above the last hidden state with a non-zero weight cannot change the score (sparsemax
+    # gives exact zeros; a fixed layer uses one state): the graph stops there.
+    if keep_all_layers:
+        computed = cfg["num_hidden_layers"]
+    elif layer != "mix":
+        computed = layer
+    elif mix_fn == "sparsemax":
+        weights = sparsemax(scalars)
+        computed = max(i for i, w in enumerate(weights) if w != 0.0)
+    else:
+        computed = cfg["num_hidden_layers"]
     max_positions = cfg["max_position_embeddings"] - 2
     return {
         "cls": cls, "cfg": cfg, "state": state, "dtype": dtype, "tokenizer": tok_file,
@@ -266,7 +287,7 @@ def plan(checkpoint_dir, encoder_dir, dtype, name):
         "pretrained_model": hp.get("pretrained_model"), "layer": layer, "mix_fn": mix_fn, "scalars": scalars,
         "gamma": gamma, "layer_norm": layer_norm, "pool": pool, "hidden_sizes": hidden_sizes,
         "activation": activations["activations"], "final_activation": activations["final_activation"],
-        "num_states": num_states, "specials": specials, "max_positions": max_positions,
+        "num_states": num_states, "specials": specials, "max_positions": max_positions, "computed": computed,
     }
 
 
@@ -324,7 +345,7 @@ class EncoderGraph(nn.Module):
         self.emb = [keep(e + k) for k in ("word_embeddings.weight", "position_embeddings.weight",
                                           "token_type_embeddings.weight", "LayerNorm.weight", "LayerNorm.bias")]
         self.layers = []
-        for i in range(cfg["num_hidden_layers"]):
+        for i in range(p["computed"]):
             q = f"encoder.model.encoder.layer.{i}."
             self.layers.append({k: keep(q + v) for k, v in {
                 "qw": "attention.self.query.weight", "qb": "attention.self.query.bias",
@@ -343,6 +364,18 @@ class EncoderGraph(nn.Module):
         return torch.nn.functional.layer_norm(x, (self.cfg["hidden_size"],), self.w(weight), self.w(bias),
                                               self.cfg["layer_norm_eps"])
 
+    def mix_norm(self, t, maskf):
+        """COMET's per-sentence layer norm over unmasked tokens x dims (eps 1e-12), if the model has it."""
+        if not self.layer_norm:
+            return t
+        b = t.shape[0]
+        bm = maskf.unsqueeze(-1)
+        count = maskf.sum(1) * self.cfg["hidden_size"]
+        tm = t * bm
+        mean = (tm.reshape(b, -1).sum(1) / count).view(b, 1, 1)
+        var = (((tm - mean) * bm) ** 2).reshape(b, -1).sum(1) / count
+        return (t - mean) / torch.sqrt(var + 1e-12).view(b, 1, 1)
+
     def forward(self, input_ids, attention_mask, layer_weights, gamma):
         dt = self.w(self.emb[0]).dtype
         not_pad = (input_ids != self.pad).to(torch.int64)
@@ -354,8 +387,11 @@ class EncoderGraph(nn.Module):
         b, s = x.shape[0], x.shape[1]
         h = self.cfg["hidden_size"]
         d = h // self.heads
-        states = [x]
-        for L in self.layers:
+        lw = layer_weights.to(dt)
+        # the mix is summed in layer order as each state appears (COMET's sum(pieces) order), so
+        # ORT can free a hidden state once the next layer and the sum have read it
+        mixed = lw[0] * self.mix_norm(x, maskf)
+        for i, L in enumerate(self.layers):
             def heads(t):
                 return t.view(b, s, self.heads, d).transpose(1, 2)
 
@@ -367,21 +403,7 @@ class EncoderGraph(nn.Module):
             a = self.norm(torch.nn.functional.linear(ctx, self.w(L["ow"]), self.w(L["ob"])) + x, L["n1w"], L["n1b"])
             f = torch.nn.functional.gelu(torch.nn.functional.linear(a, self.w(L["iw"]), self.w(L["ib"])))
             x = self.norm(torch.nn.functional.linear(f, self.w(L["fw"]), self.w(L["fb"])) + a, L["n2w"], L["n2b"])
-            states.append(x)
-        lw = layer_weights.to(dt)
-        if self.layer_norm:
-            bm = maskf.unsqueeze(-1)
-            count = maskf.sum(1) * h
-            normed = []
-            for t in states:
-                tm = t * bm
-                mean = (tm.reshape(b, -1).sum(1) / count).view(b, 1, 1)
-                var = (((tm - mean) * bm) ** 2).reshape(b, -1).sum(1) / count
-                normed.append((t - mean) / torch.sqrt(var + 1e-12).view(b, 1, 1))
-            states = normed
-        mixed = lw[0] * states[0]
-        for i in range(1, len(states)):
-            mixed = mixed + lw[i] * states[i]
+            mixed = mixed + lw[i + 1] * self.mix_norm(x, maskf)
         mixed = gamma.to(dt) * mixed
         if self.pool == "cls":
             emb = mixed[:, 0, :]
@@ -479,7 +501,7 @@ def metadata(p, role):
     facts = {"format": FORMAT, "role": role, "class": p["cls"], "dtype": p["dtype"],
              "hidden_size": p["cfg"]["hidden_size"], "num_layers": p["num_states"]}
     if role == "encoder":
-        facts.update({"layer_norm": p["layer_norm"], "pool": p["pool"]})
+        facts.update({"layer_norm": p["layer_norm"], "pool": p["pool"], "computed_layers": p["computed"]})
     return {"mtforge.comet." + k: json.dumps(v) for k, v in facts.items()}
 
 
@@ -580,18 +602,20 @@ def main(argv=None):
     ap.add_argument("--name", help="model name for signatures (default: the checkpoint folder's name)")
     ap.add_argument("--opset", type=int, default=14)
     ap.add_argument("--replace", action="store_true", help="overwrite an existing --out folder")
+    ap.add_argument("--keep-all-layers", action="store_true",
+                    help="compute every encoder layer, also those above the last one with a non-zero mix weight")
     ap.add_argument("--external-data-above", type=float, default=1.5e9,
                     help="store a graph's weights in <graph>.onnx.data when they exceed this many bytes")
     args = ap.parse_args(argv)
     try:
-        p = plan(args.checkpoint, args.encoder, args.dtype, args.name)
+        p = plan(args.checkpoint, args.encoder, args.dtype, args.name, args.keep_all_layers)
         write_package(p, args.out, args.replace, args.opset, args.external_data_above)
     except ExportError as e:
         print(f"export_comet.py: cannot export: {e}", file=sys.stderr)
         return 3
     print(f"wrote {args.out}: {p['cls']} '{p['name']}', {p['dtype']}, {p['num_states']} hidden states of"
           f" {p['cfg']['hidden_size']}, mix {p['mix_fn'] if p['layer'] == 'mix' else 'layer ' + str(p['layer'])},"
-          f" pool {p['pool']}")
+          f" pool {p['pool']}, {p['computed']} of {p['cfg']['num_hidden_layers']} layers computed")
     return 0
 
 

@@ -249,7 +249,7 @@ public final class EvaluateTranslationsJob {
       }
       if (comet != null) {
         Dataset<Row> cometScored = cometScores(joined, cometSpecs, comet, cometTokens, cometThreads, partitions);
-        scored = scored == null ? cometScored : scored.unionAll(cometScored);
+        scored = scored == null ? cometScored : scored.union(cometScored);
       }
       scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
       try {

@@ -107,13 +107,16 @@ class EvaluateCometTest {
     assertThat(comet.getDouble(4)).isEqualTo(ci.high());
     assertThat(ci.low()).isLessThan(comet.getDouble(0)).isLessThan(ci.high());
 
-    // 3 partitions: more encoder passes (each task shares only its own segments), same numbers
+    // 3 partitions: more encoder passes (each task shares only its own segments), the same scores
+    // but for the last float32 bits, which move with a batch's composition (as COMET's do with its
+    // batch size); the sums over them are exact whatever the partitioning
     EvaluateTranslationsJob.Result three = job(w, "run-2").option(EvaluateTranslationsJob.PARTITIONS, "3").execute();
     assertThat(three.comet().encoded()).isLessThanOrEqualTo((4L + 2) * n + 4L * n);
     Map<String, Row> again = pairRows();
+    assertThat(again.keySet()).isEqualTo(pairs.keySet());
     pairs.forEach((k, v) -> {
-      assertThat(again.get(k).getDouble(0)).as(k).isEqualTo(v.getDouble(0));
-      assertThat(again.get(k).getDouble(3)).as(k).isEqualTo(v.getDouble(3));
+      assertThat(again.get(k).getDouble(0)).as(k).isCloseTo(v.getDouble(0), within(1e-6));
+      assertThat(again.get(k).getDouble(3)).as(k).isCloseTo(v.getDouble(3), within(1e-6));
     });
     assertThat(spark.sql("SELECT count(*) FROM evaluate_comet_test.segment_scores").first().getLong(0)).isEqualTo(8L * n);
   }

@@ -261,6 +261,20 @@ public final class CometModel implements AutoCloseable {
     encoderFacts.put("pool", quote(m.pool()));
     expectMetadata(encFile, enc, encoderFacts);
     expectMetadata(estFile, est, common);
+    // the exporter stops the encoder after the last hidden state the mix weighs; the manifest's
+    // mix must give the states it left out exactly 0
+    String computed = enc.getMetadata().getCustomMetadata().get(META + "computed_layers");
+    if (computed == null) {
+      throw mismatch(encFile, "has no " + META + "computed_layers metadata (not written by deploy/export/export_comet.py)");
+    }
+    int layers = Integer.parseInt(computed);
+    float[] weights = m.layerWeights();
+    for (int i = layers + 1; i < weights.length; i++) {
+      if (weights[i] != 0f) {
+        throw mismatch(encFile, "computes " + layers + " encoder layers, but the mix in " + CometManifest.FILE
+            + " gives hidden state " + i + " the weight " + weights[i]);
+      }
+    }
   }
 
   private static NodeInfo output(String file, OrtSession session, String name) throws OrtException {

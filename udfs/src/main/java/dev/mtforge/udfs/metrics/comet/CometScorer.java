@@ -17,7 +17,8 @@ import java.util.Objects;
  * so N systems scored on the same test set in one call cost N + 2 passes per segment (fewer when
  * systems agree on a translation). Distinct texts are sorted by token count, longest first, and
  * cut into batches of at most {@code tokenBudget} padded tokens ({@code rows × longest}) and
- * {@code maxRows} rows, which keeps padding small. The estimator then runs on the gathered
+ * {@code maxRows} rows; a batch of 1,024 padded tokens or more also closes before its padding
+ * passes 10 %, so the long tail of lengths does not pad a whole budget to its longest text. The estimator then runs on the gathered
  * embeddings in batches of {@code maxRows}.
  *
  * <pre>{@code
@@ -32,6 +33,10 @@ public final class CometScorer {
   public static final int TOKEN_BUDGET_DEFAULT = 8192;
   /** Default {@code maxRows}: texts per encoder batch, segments per estimator batch. */
   public static final int MAX_ROWS_DEFAULT = 64;
+  /** Padded tokens from which a batch is worth closing rather than padding more. */
+  static final int MIN_BATCH_TOKENS = 1024;
+  /** Share of padding a batch of at least {@link #MIN_BATCH_TOKENS} may reach. */
+  static final double MAX_PADDING = 0.1;
 
   private final CometModel model;
   private final int tokenBudget;
@@ -165,7 +170,16 @@ public final class CometScorer {
     while (start < order.length) {
       int width = sequences.get(order[start]).length;
       int end = start + 1;
+      long real = width;
       while (end < order.length && end - start < maxRows && (long) (end - start + 1) * width <= tokenBudget) {
+        long padded = (long) (end - start + 1) * width;
+        int next = sequences.get(order[end]).length;
+        // a batch that already keeps the GEMMs busy closes before padding would pass MAX_PADDING:
+        // the long tail of lengths would otherwise pad a whole budget to its longest text
+        if (padded > MIN_BATCH_TOKENS && real + next < (1 - MAX_PADDING) * padded) {
+          break;
+        }
+        real += next;
         end++;
       }
       List<long[]> batch = new ArrayList<>(end - start);

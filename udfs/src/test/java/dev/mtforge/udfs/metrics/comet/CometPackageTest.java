@@ -53,6 +53,16 @@ class CometPackageTest {
   }
 
   @Test
+  void refusesAMixThatWeighsALayerTheGraphDoesNotCompute() throws IOException {
+    Path pkg = copy(TinyComet.regression());
+    edit(pkg, "-0.5,", "0.9,"); // sparsemax now keeps hidden state 2, which the graph stops before
+    assertThatThrownBy(() -> CometModel.load(CometModel.spec(pkg.toString())))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("COMET graph " + pkg.resolve("encoder.onnx") + " computes 1 encoder layers, but the"
+            + " mix in mtforge-comet.json gives hidden state 2 the weight 0.");
+  }
+
+  @Test
   void refusesAnEstimatorOfTheOtherClass() throws IOException {
     Path pkg = copy(TinyComet.regression());
     Files.copy(TinyComet.unified().resolve("estimator.onnx"), pkg.resolve("estimator.onnx"),

@@ -64,7 +64,7 @@ class LayerMixTest {
   @Test
   void sparsemaxOfTheTinyRegressionModelDropsTwoLayers() {
     // sample-data/models/generate_tiny_comet.py: scalar parameters of tiny-comet-da
-    assertClose(LayerMix.sparsemax(new float[] {-0.5f, 0.6f, 0.1f, 1.0f}), 0, 0.3, 0, 0.7);
+    assertClose(LayerMix.sparsemax(new float[] {0.6f, 1.0f, -0.5f, 0.1f}), 0.3, 0.7, 0, 0);
   }
 
   @Test

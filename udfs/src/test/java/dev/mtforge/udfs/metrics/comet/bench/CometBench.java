@@ -19,7 +19,7 @@ import java.util.Locale;
  * beside the torch baseline.
  *
  * <pre>
- * java -cp ... dev.mtforge.udfs.metrics.comet.bench.CometBench /tmp/mtforge-comet-bench [threads] [tokenBudget] [maxRows]
+ * java -cp ... dev.mtforge.udfs.metrics.comet.bench.CometBench /tmp/mtforge-comet-bench [threads] [tokenBudget] [maxRows] [limit]
  * </pre>
  *
  * Prints two JSON lines: one system (sys0) scored alone (segments per CPU second of the scoring
@@ -34,6 +34,7 @@ public final class CometBench {
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     int budget = args.length > 2 ? Integer.parseInt(args[2]) : CometScorer.TOKEN_BUDGET_DEFAULT;
     int rows = args.length > 3 ? Integer.parseInt(args[3]) : CometScorer.MAX_ROWS_DEFAULT;
+    limit = args.length > 4 ? Integer.parseInt(args[4]) : 0; // first N segments only (0: all)
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     List<String> src = read(dir, "src");
     List<String> ref = read(dir, "ref");
@@ -82,11 +83,13 @@ public final class CometBench {
     return out;
   }
 
+  private static int limit;
+
   private static List<String> read(Path dir, String name) {
     List<String> lines = new ArrayList<>();
     for (String line : TextFiles.readLines(dir.resolve(name + ".txt"))) {
       lines.add(PythonText.strip(line));
     }
-    return lines;
+    return limit > 0 ? lines.subList(0, Math.min(limit, lines.size())) : lines;
   }
 }
