@@ -22,6 +22,8 @@ The package (read by dev.mtforge.udfs.metrics.comet.CometPackage):
                       states), COMET's layer mix gamma * sum(w_k * h_k) (with COMET's per-sentence
                       layer norm when the model has it) and its pooling. The mix weights are an
                       input: Java computes them from the manifest with sparsemax or softmax.
+                      Layers above the last hidden state with a non-zero sparsemax weight are
+                      not exported (they cannot change the score); --keep-all-layers keeps them.
   estimator.onnx      regression: mt, ref, src [b, H] -> score [b] (COMET's features
                       [mt, ref, mt*ref, |mt-ref|, mt*src, |mt-src|] and feed-forward);
                       unified: sentence_embedding [b, H] -> score [b]

@@ -19,8 +19,13 @@ import java.util.Locale;
  * beside the torch baseline.
  *
  * <pre>
- * java -cp ... dev.mtforge.udfs.metrics.comet.bench.CometBench /tmp/mtforge-comet-bench [threads] [tokenBudget] [maxRows] [limit]
+ * java -cp ... dev.mtforge.udfs.metrics.comet.bench.CometBench /tmp/mtforge-comet-bench [package] [threads]
+ *     [tokenBudget] [maxRows] [limit] [shared]
  * </pre>
+ *
+ * {@code package} is a folder under the data folder ({@code package}: layers above the last
+ * weighted one cut; {@code package-full}: every layer), {@code limit} scores only the first N
+ * segments (0: all), {@code shared} 0 skips the four-system run.
  *
  * Prints two JSON lines: one system (sys0) scored alone (segments per CPU second of the scoring
  * thread, padding waste; scores written to java-sys0.txt), then four systems scored in one call
@@ -31,20 +36,25 @@ public final class CometBench {
 
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/mtforge-comet-bench");
-    int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-    int budget = args.length > 2 ? Integer.parseInt(args[2]) : CometScorer.TOKEN_BUDGET_DEFAULT;
-    int rows = args.length > 3 ? Integer.parseInt(args[3]) : CometScorer.MAX_ROWS_DEFAULT;
-    limit = args.length > 4 ? Integer.parseInt(args[4]) : 0; // first N segments only (0: all)
+    String pkg = args.length > 1 ? args[1] : "package";
+    int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    int budget = args.length > 3 ? Integer.parseInt(args[3]) : CometScorer.TOKEN_BUDGET_DEFAULT;
+    int rows = args.length > 4 ? Integer.parseInt(args[4]) : CometScorer.MAX_ROWS_DEFAULT;
+    limit = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+    boolean fourSystems = args.length <= 6 || !args[6].equals("0");
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     List<String> src = read(dir, "src");
     List<String> ref = read(dir, "ref");
-    try (CometModel model = CometModel.loadWarm(CometModel.spec(dir.resolve("package").toString()).withThreads(threads))) {
+    try (CometModel model = CometModel.loadWarm(CometModel.spec(dir.resolve(pkg).toString()).withThreads(threads))) {
       List<CometScorer.Segment> one = segments(src, read(dir, "sys0"), ref);
       CometScorer scorer = new CometScorer(model, budget, rows);
       long cpu0 = mx.getCurrentThreadCpuTime();
+      long proc0 = processCpu(os);
       long wall0 = System.nanoTime();
       float[] scores = scorer.score(one);
       double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
+      double proc = (processCpu(os) - proc0) / 1e9;
       double wall = (System.nanoTime() - wall0) / 1e9;
       StringBuilder lines = new StringBuilder();
       double sum = 0;
@@ -52,12 +62,15 @@ public final class CometBench {
         lines.append((double) s).append('\n');
         sum += s;
       }
-      Files.writeString(dir.resolve("java-sys0.txt"), lines);
+      Files.writeString(dir.resolve("java-" + pkg + "-sys0.txt"), lines);
       CometScorer.Stats st = scorer.stats();
-      System.out.printf(Locale.ROOT, "{\"tool\": \"mtforge ORT\", \"threads\": %d, \"budget\": %d, \"segments\": %d,"
-              + " \"cpu_s\": %.2f, \"wall_s\": %.2f, \"segments_per_cpu_s\": %.2f, \"padding_waste\": %.4f,"
-              + " \"encoder_batches\": %d, \"system_score\": %s}%n", threads, budget, one.size(), cpu, wall,
-          one.size() / cpu, st.paddingWaste(), st.batches(), sum / scores.length);
+      System.out.printf(Locale.ROOT, "{\"tool\": \"mtforge ORT %s\", \"threads\": %d, \"budget\": %d, \"segments\": %d,"
+              + " \"cpu_s\": %.2f, \"process_cpu_s\": %.2f, \"wall_s\": %.2f, \"segments_per_cpu_s\": %.2f,"
+              + " \"padding_waste\": %.4f, \"encoder_batches\": %d, \"system_score\": %s}%n", pkg, threads, budget,
+          one.size(), cpu, proc, wall, one.size() / cpu, st.paddingWaste(), st.batches(), sum / scores.length);
+      if (!fourSystems) {
+        return;
+      }
 
       List<CometScorer.Segment> four = new ArrayList<>();
       for (int k = 0; k < 4; k++) {
@@ -73,6 +86,11 @@ public final class CometBench {
               + " \"padding_waste\": %.4f}%n", four.size(), s4.encoded(), 3L * four.size(), cpu, four.size() / cpu,
           s4.paddingWaste());
     }
+  }
+
+  /** The JVM's CPU time (all threads: ORT's included, were it to use more than the caller). */
+  private static long processCpu(java.lang.management.OperatingSystemMXBean os) {
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
   }
 
   private static List<CometScorer.Segment> segments(List<String> src, List<String> mt, List<String> ref) {
