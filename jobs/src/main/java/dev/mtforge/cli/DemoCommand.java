@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
     description = "Run the pipeline end to end on the bundled sample data (sample-data/) with the"
         + " embedded defaults: local Spark, Delta tables under --warehouse (default ./warehouse)."
         + " Stages: init, prepare, build-training, register-adapters, merge-groups, translate"
-        + " (tiny test model; base and DATM), evaluate, report.")
+        + " (tiny test model; base and DATM), evaluate (BLEU, chrF++ and COMET with tiny test"
+        + " COMET models), report.")
 public final class DemoCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
   @Mixin RegistryOptions registryOptions;
@@ -108,12 +109,19 @@ public final class DemoCommand implements Callable<Integer> {
     translate(out, warehouse, registry, run, model, "none", "de-en,en-de,fr-en,en-fr");
     translate(out, warehouse, registry, run, model, "datm", "de-en");
 
+    // tiny random COMET models in the published layout, exported by deploy/export/export_comet.py
+    Path comet = data.resolve("models").resolve("tiny-comet");
     EvaluateTranslationsJob.Result scores =
         new EvaluateTranslationsJob(warehouse, registry, run)
-            .option(EvaluateTranslationsJob.METRICS, "bleu,chrf++")
+            .option(EvaluateTranslationsJob.METRICS, "bleu,chrf++,comet,cometkiwi")
+            .option(EvaluateTranslationsJob.COMET_MODEL, comet.resolve("comet-da").toString())
+            .option(EvaluateTranslationsJob.COMETKIWI_MODEL, comet.resolve("cometkiwi-da").toString())
             .execute();
     out.printf("[evaluate] %d segment scores, %d system scores%n", scores.segmentScores(),
         scores.systemScores());
+    EvaluateTranslationsJob.CometStats c = scores.comet();
+    out.printf(Locale.ROOT, "[evaluate] COMET: %d encoder passes for %d scores (%d without shared encodings),"
+        + " padding waste %.1f%%%n", c.encoded(), c.segmentScores(), c.unsharedPasses(), 100 * c.paddingWaste());
     for (EvaluateTranslationsJob.PairScore pair : scores.pairs()) {
       out.println("[evaluate] " + pair);
     }

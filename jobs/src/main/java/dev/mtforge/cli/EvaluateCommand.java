@@ -16,16 +16,33 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = "Score the translations table against parallel_sentences with sacreBLEU-exact"
-        + " metrics; write segment_scores and system_scores (per pair, direction, language group,"
-        + " resource level and overall). Safe to run again.")
+        + " metrics and COMET (an exported package, on executors); write segment_scores and"
+        + " system_scores (per pair, direction, language group, resource level and overall). Safe to run again.")
 public final class EvaluateCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
   @Mixin RegistryOptions registryOptions;
   @Spec CommandSpec spec;
 
   @Option(names = "--metrics", paramLabel = "<list>", defaultValue = EvaluateTranslationsJob.METRICS_DEFAULT,
-      description = "Comma-separated: bleu, chrf, chrf++, ter, spbleu (default: ${DEFAULT-VALUE}).")
+      description = "Comma-separated: bleu, chrf, chrf++, ter, spbleu, comet, cometkiwi (default: ${DEFAULT-VALUE}).")
   String metrics;
+
+  @Option(names = "--comet-model", paramLabel = "<pkg>",
+      description = "COMET package (deploy/export/export_comet.py; local or s3a://) for comet, and for cometkiwi"
+          + " unless --cometkiwi-model is given.")
+  String cometModel;
+
+  @Option(names = "--cometkiwi-model", paramLabel = "<pkg>",
+      description = "Reference-free COMET package for cometkiwi, when comet uses another one.")
+  String cometkiwiModel;
+
+  @Option(names = "--comet-batch-tokens", paramLabel = "<n>", defaultValue = EvaluateTranslationsJob.COMET_BATCH_TOKENS_DEFAULT,
+      description = "Padded tokens per COMET encoder batch (default: ${DEFAULT-VALUE}).")
+  int cometBatchTokens;
+
+  @Option(names = "--comet-threads", paramLabel = "<n>", defaultValue = EvaluateTranslationsJob.COMET_THREADS_DEFAULT,
+      description = "ONNX Runtime threads per task for COMET; 0 = all cores (default: ${DEFAULT-VALUE}).")
+  int cometThreads;
 
   @Option(names = "--tokenizer", paramLabel = "<tok>", defaultValue = EvaluateTranslationsJob.TOKENIZER_DEFAULT,
       description = "BLEU tokenizer; auto = zh for Chinese, ja-mecab for Japanese, else 13a (default: ${DEFAULT-VALUE}).")
@@ -74,7 +91,15 @@ public final class EvaluateCommand implements Callable<Integer> {
             .option(EvaluateTranslationsJob.PARTITIONS, Integer.toString(partitions))
             .option(EvaluateTranslationsJob.CONFIDENCE, Boolean.toString(confidence))
             .option(EvaluateTranslationsJob.CONFIDENCE_N, Integer.toString(confidenceN))
-            .option(EvaluateTranslationsJob.SEED, Long.toString(seed));
+            .option(EvaluateTranslationsJob.SEED, Long.toString(seed))
+            .option(EvaluateTranslationsJob.COMET_BATCH_TOKENS, Integer.toString(cometBatchTokens))
+            .option(EvaluateTranslationsJob.COMET_THREADS, Integer.toString(cometThreads));
+    if (cometModel != null) {
+      job.option(EvaluateTranslationsJob.COMET_MODEL, cometModel);
+    }
+    if (cometkiwiModel != null) {
+      job.option(EvaluateTranslationsJob.COMETKIWI_MODEL, cometkiwiModel);
+    }
     if (spmModel != null) {
       job.option(EvaluateTranslationsJob.SPM_MODEL, spmModel);
     }
@@ -85,11 +110,19 @@ public final class EvaluateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf("%-16s %-12s %-7s %-9s %10s %8s%n", "system", "dataset", "pair", "metric", "score", "segments");
     for (EvaluateTranslationsJob.PairScore p : result.pairs()) {
-      out.printf("%-16s %-12s %-7s %-9s %10.2f %8d%n", p.systemId(), p.dataset() + "/" + p.split(),
+      // COMET prints its scores with 4 decimals (0.8654), sacreBLEU's are on a 0-100 scale
+      String format = p.metric().equals("COMET") || p.metric().equals("CometKiwi") ? "%10.4f" : "%10.2f";
+      out.printf("%-16s %-12s %-7s %-9s " + format + " %8d%n", p.systemId(), p.dataset() + "/" + p.split(),
           p.srcLang() + "-" + p.tgtLang(), p.metric(), p.score(), p.segments());
     }
     out.printf("%d segment scores, %d system_scores rows written to %s%n", result.segmentScores(),
         result.systemScores(), warehouse.location());
+    if (result.comet() != null) {
+      EvaluateTranslationsJob.CometStats c = result.comet();
+      out.printf(java.util.Locale.ROOT, "COMET: %d encoder passes for %d scores (%d without shared encodings, %.0f%% saved),"
+          + " padding waste %.1f%%%n", c.encoded(), c.segmentScores(), c.unsharedPasses(), 100 * c.sharingSaving(),
+          100 * c.paddingWaste());
+    }
     out.flush();
     return 0;
   }

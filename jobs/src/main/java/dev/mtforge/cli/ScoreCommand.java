@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,22 +43,29 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Score system outputs against references with sacreBLEU 2.6's BLEU, chrF/chrF++ and TER"
-          + " (same numbers, same output). Needs no Spark.",
+          + " (same numbers, same output), and with COMET (-m comet / cometkiwi --source SRC"
+          + " --comet-model PKG). Needs no Spark.",
       "Exit codes: 0 success, 2 usage error, 3 input rejected (missing file, bad UTF-8, line"
           + " counts differ)."
     })
 public final class ScoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "REF", arity = "1..*", description = "Reference file(s), one segment per line.")
+  @Parameters(paramLabel = "REF", arity = "0..*",
+      description = "Reference file(s), one segment per line (none for -m cometkiwi alone).")
   List<Path> refs = new ArrayList<>();
+
+  @Mixin CometScoreOptions comet;
+
+  /** COMET's segment statistics per metric and system (hypothesis list identity); empty without COMET. */
+  private Map<Metric, Map<List<String>, List<long[]>>> cometStats = Map.of();
 
   @Option(names = {"-i", "--input"}, paramLabel = "HYP", arity = "1..*", required = true,
       description = "System output file(s); several are compared (paired tests take the first as baseline).")
   List<Path> inputs = new ArrayList<>();
 
   @Option(names = {"-m", "--metrics"}, paramLabel = "<metric>", arity = "1..*",
-      description = "bleu, chrf and/or ter (default: ${DEFAULT-VALUE}).")
+      description = "bleu, chrf, ter, comet and/or cometkiwi (default: ${DEFAULT-VALUE}).")
   List<String> metrics = new ArrayList<>(List.of("bleu"));
 
   @Option(names = {"-nr", "--num-refs"}, paramLabel = "<n>", defaultValue = "1",
@@ -189,6 +197,13 @@ public final class ScoreCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--paired-ar and --paired-bs are mutually exclusive");
     }
     boolean paired = pairedAr || pairedBs;
+    boolean withComet = metrics.stream().anyMatch(CometScoreOptions::isComet);
+    if (refs.isEmpty() && !metrics.stream().allMatch(m -> m.equalsIgnoreCase("cometkiwi"))) {
+      throw new ParameterException(spec.commandLine(), "Missing required parameter: 'REF'");
+    }
+    if (withComet && !spec.commandLine().getParseResult().hasMatchedOption("--width")) {
+      width = 4; // COMET prints 0.8654
+    }
     if (sentenceLevel && metrics.size() > 1) {
       throw new ParameterException(spec.commandLine(), "Only one metric can be used in sentence-level mode.");
     }
@@ -196,7 +211,7 @@ public final class ScoreCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--num-refs splits one tab-separated reference file; got " + refs.size() + " files");
     }
 
-    if (inputs.size() == 1 && !sentenceLevel && !paired && numRefs == 1 && !confidence) {
+    if (inputs.size() == 1 && !sentenceLevel && !paired && numRefs == 1 && !confidence && !withComet) {
       return streamSingleSystem(fmt);
     }
     List<List<String>> refStreams = readReferences();
@@ -245,13 +260,28 @@ public final class ScoreCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     List<List<String>> segmentRefs = transpose(refStreams, systems.get(0).size());
     int refCount = refCount(segmentRefs);
+    if (withComet) {
+      List<dev.mtforge.udfs.metrics.Comet> neural = new ArrayList<>();
+      byKey.values().forEach(m -> {
+        if (m instanceof dev.mtforge.udfs.metrics.Comet c) {
+          neural.add(c);
+        }
+      });
+      cometStats = comet.score(spec, neural, names, systems, segmentRefs);
+    }
 
     if (sentenceLevel) {
       Metric metric = byKey.values().iterator().next();
       String sig = signature(metric, refCount);
       List<String> hyps = systems.get(0);
+      List<long[]> stats = segmentStats(metric, hyps, segmentRefs);
       for (int i = 0; i < hyps.size(); i++) {
-        Score score = metric.score(metric.segmentStats(hyps.get(i), segmentRefs.get(i)));
+        Score score = metric.score(stats.get(i));
+        if (metric instanceof dev.mtforge.udfs.metrics.Comet && fmt.equals("json") && !scoreOnly) {
+          // one JSON object per line, in order, with the full-precision score
+          out.println("{\"segment\": " + (i + 1) + ", \"score\": " + PythonFormat.repr(score.score()) + "}");
+          continue;
+        }
         out.println(scoreOnly ? score.formatScoreOnly(width) : score.formatText(width, sig));
       }
       out.flush();
@@ -466,6 +496,7 @@ public final class ScoreCommand implements Callable<Integer> {
               .whitespace(chrfWhitespace)
               .epsSmoothing(chrfEpsSmoothing)
               .build();
+      case "comet", "cometkiwi" -> comet.metric(spec, name);
       case "ter" ->
           Ter.builder()
               .normalized(terNormalized)
@@ -475,7 +506,7 @@ public final class ScoreCommand implements Callable<Integer> {
               .build();
       default ->
           throw new ParameterException(
-              spec.commandLine(), "Unknown metric '" + name + "' for option '--metrics'; known: bleu, chrf, ter");
+              spec.commandLine(), "Unknown metric '" + name + "' for option '--metrics'; known: bleu, chrf, ter, comet, cometkiwi");
     };
   }
 
@@ -499,7 +530,10 @@ public final class ScoreCommand implements Callable<Integer> {
     return segmentRefs.isEmpty() ? 1 : segmentRefs.get(0).size();
   }
 
-  private static long[] corpusStats(Metric metric, List<String> hyps, List<List<String>> refs) {
+  private long[] corpusStats(Metric metric, List<String> hyps, List<List<String>> refs) {
+    if (cometStats.containsKey(metric)) {
+      return Metric.sum(cometStats.get(metric).get(hyps), metric.statsSize());
+    }
     long[] totals = new long[metric.statsSize()];
     for (int i = 0; i < hyps.size(); i++) {
       Metric.add(totals, metric.segmentStats(hyps.get(i), refs.get(i)));
@@ -507,7 +541,10 @@ public final class ScoreCommand implements Callable<Integer> {
     return totals;
   }
 
-  private static List<long[]> segmentStats(Metric metric, List<String> hyps, List<List<String>> refs) {
+  private List<long[]> segmentStats(Metric metric, List<String> hyps, List<List<String>> refs) {
+    if (cometStats.containsKey(metric)) {
+      return cometStats.get(metric).get(hyps);
+    }
     List<long[]> stats = new ArrayList<>(hyps.size());
     for (int i = 0; i < hyps.size(); i++) {
       stats.add(metric.segmentStats(hyps.get(i), refs.get(i)));

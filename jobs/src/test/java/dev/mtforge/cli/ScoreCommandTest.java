@@ -116,7 +116,7 @@ class ScoreCommandTest {
   void usageErrorsExitWith2() {
     Run unknown = run("src/test/resources/cli/ref.a.txt", "-i", "src/test/resources/cli/sys1.txt", "-m", "meteor");
     assertThat(unknown.exitCode()).isEqualTo(2);
-    assertThat(unknown.err()).startsWith("Unknown metric 'meteor' for option '--metrics'; known: bleu, chrf, ter\n");
+    assertThat(unknown.err()).startsWith("Unknown metric 'meteor' for option '--metrics'; known: bleu, chrf, ter, comet, cometkiwi\n");
     Run spm = run("src/test/resources/cli/ref.a.txt", "-i", "src/test/resources/cli/sys1.txt", "-tok", "flores200");
     assertThat(spm.exitCode()).isEqualTo(2);
     assertThat(spm.err())

@@ -14,8 +14,13 @@ import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.udfs.metrics.BootstrapConfidence;
 import dev.mtforge.udfs.metrics.Metric;
 import dev.mtforge.udfs.metrics.MetricSpec;
+import dev.mtforge.udfs.metrics.comet.CometScorer;
+import dev.mtforge.udfs.metrics.comet.CometSpec;
+import dev.mtforge.udfs.spark.CometPackages;
+import dev.mtforge.udfs.spark.CometSegmentScorer;
 import dev.mtforge.udfs.spark.PairBootstrap;
 import dev.mtforge.udfs.spark.SegmentScorer;
+import dev.mtforge.udfs.spark.SerializableHadoopConf;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -63,7 +68,7 @@ import org.slf4j.LoggerFactory;
 public final class EvaluateTranslationsJob {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateTranslationsJob.class);
 
-  /** Comma-separated metrics: bleu, chrf, chrf++, ter, spbleu. */
+  /** Comma-separated metrics: bleu, chrf, chrf++, ter, spbleu, comet, cometkiwi. */
   public static final String METRICS = "metrics.names";
   public static final String METRICS_DEFAULT = "bleu,chrf++";
   /** BLEU tokenizer, or {@code auto} for sacreBLEU's per-language default (zh, ja-mecab, 13a). */
@@ -74,6 +79,19 @@ public final class EvaluateTranslationsJob {
   public static final String LOWERCASE_DEFAULT = "false";
   /** The flores200 SentencePiece model for spBLEU; readable on every executor. */
   public static final String SPM_MODEL = "metrics.spm-model";
+  /**
+   * The COMET package (deploy/export/export_comet.py) for {@code comet}, local or {@code s3a://};
+   * also for {@code cometkiwi} when {@link #COMETKIWI_MODEL} is not set.
+   */
+  public static final String COMET_MODEL = "metrics.comet-model";
+  /** The reference-free COMET package for {@code cometkiwi}, when it differs from {@link #COMET_MODEL}. */
+  public static final String COMETKIWI_MODEL = "metrics.cometkiwi-model";
+  /** Padded tokens per COMET encoder batch (texts are sorted by length and batched under it). */
+  public static final String COMET_BATCH_TOKENS = "metrics.comet-batch-tokens";
+  public static final String COMET_BATCH_TOKENS_DEFAULT = "8192"; // CometScorer.TOKEN_BUDGET_DEFAULT
+  /** ONNX Runtime threads per task for COMET (CPU); 1 fits one task per core. */
+  public static final String COMET_THREADS = "metrics.comet-threads";
+  public static final String COMET_THREADS_DEFAULT = "1";
   /** Comma-separated system ids to evaluate; empty for all. */
   public static final String SYSTEMS = "evaluate.systems";
   /** Partitions to score in; 0 keeps the input's. Scores do not depend on it. */
@@ -94,7 +112,10 @@ public final class EvaluateTranslationsJob {
   public static final String SEED_DEFAULT = "12345";
 
   private static final Set<String> VALID_OPTIONS =
-      Set.of(METRICS, TOKENIZER, LOWERCASE, SPM_MODEL, SYSTEMS, PARTITIONS, CONFIDENCE, CONFIDENCE_N, SEED);
+      Set.of(METRICS, TOKENIZER, LOWERCASE, SPM_MODEL, SYSTEMS, PARTITIONS, CONFIDENCE, CONFIDENCE_N, SEED,
+          COMET_MODEL, COMETKIWI_MODEL, COMET_BATCH_TOKENS, COMET_THREADS);
+  /** Segments a COMET task batches together. */
+  private static final int COMET_WINDOW = 512;
   private static final String[] KEYS = {"system_id", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id"};
   private static final String[] PAIR = {"system_id", "dataset", "split", "src_lang", "tgt_lang", "metric"};
 
@@ -127,7 +148,10 @@ public final class EvaluateTranslationsJob {
     boolean lowercase = OptionValues.bool(options, LOWERCASE, Boolean.parseBoolean(LOWERCASE_DEFAULT));
     List<MetricSpec> specs = new ArrayList<>();
     for (String name : options.getOrDefault(METRICS, METRICS_DEFAULT).split(",")) {
-      if (!name.isBlank()) {
+      String metric = name.trim().toLowerCase(Locale.ROOT);
+      if (MetricSpec.COMET_NAMES.contains(metric)) {
+        specs.add(MetricSpec.comet(metric, comet(metric)));
+      } else if (!name.isBlank()) {
         MetricSpec spec = new MetricSpec(name, tokenizer, lowercase, options.get(SPM_MODEL));
         spec.corpus("en"); // fail here on a bad tokenizer or model path, not in a task
         specs.add(spec);
@@ -137,6 +161,17 @@ public final class EvaluateTranslationsJob {
       throw new InvalidOptionException("Option " + METRICS + " names no metric");
     }
     return specs;
+  }
+
+  /** The package of a COMET metric, its manifest read in place on the driver. */
+  private CometSpec comet(String metric) {
+    String uri = "cometkiwi".equals(metric) && options.containsKey(COMETKIWI_MODEL)
+        ? options.get(COMETKIWI_MODEL) : options.get(COMET_MODEL);
+    if (uri == null || uri.isBlank()) {
+      throw new InvalidOptionException("Metric " + metric + " needs a COMET package: set option " + COMET_MODEL
+          + ("cometkiwi".equals(metric) ? " or " + COMETKIWI_MODEL : "") + " (export one with deploy/export/export_comet.py)");
+    }
+    return CometPackages.spec(uri, warehouse.spark().sparkContext().hadoopConfiguration());
   }
 
   /** The bootstrap to run, or null when confidence intervals are off (validates the options). */
@@ -153,6 +188,10 @@ public final class EvaluateTranslationsJob {
     List<MetricSpec> specs = specs();
     BootstrapConfidence bootstrap = bootstrap();
     int partitions = OptionValues.nonNegativeInt(options, PARTITIONS, Integer.parseInt(PARTITIONS_DEFAULT)); // 0: automatic
+    int cometTokens = OptionValues.positiveInt(options, COMET_BATCH_TOKENS, Integer.parseInt(COMET_BATCH_TOKENS_DEFAULT));
+    int cometThreads = OptionValues.nonNegativeInt(options, COMET_THREADS, Integer.parseInt(COMET_THREADS_DEFAULT));
+    List<MetricSpec> textSpecs = specs.stream().filter(s -> !s.isComet()).toList();
+    List<MetricSpec> cometSpecs = specs.stream().filter(MetricSpec::isComet).toList();
     var spark = warehouse.spark();
     JobProgress.begin(spark, "evaluate", "scoring translations: " + specs);
 
@@ -165,7 +204,7 @@ public final class EvaluateTranslationsJob {
         warehouse.read(Tables.PARALLEL_SENTENCES)
             .select(col("dataset").as("r_dataset"), col("split").as("r_split"),
                 col("src_lang").as("r_src"), col("tgt_lang").as("r_tgt"), col("doc_id").as("r_doc"),
-                col("seg_id").as("r_seg"), col("tgt_text"), col("extra_refs"));
+                col("seg_id").as("r_seg"), col("src_text").as("r_src_text"), col("tgt_text"), col("extra_refs"));
     Column on =
         col("dataset").eqNullSafe(col("r_dataset"))
             .and(col("split").eqNullSafe(col("r_split")))
@@ -177,6 +216,7 @@ public final class EvaluateTranslationsJob {
     List<String> cols = new ArrayList<>(SegmentScorer.INPUT_COLUMNS);
     cols.add("strategy");
     cols.add("r_seg");
+    cols.add("r_src_text");
     Dataset<Row> joined =
         translations.join(refs, on, "left")
             .select(cols.stream().map(functions::col).toArray(Column[]::new))
@@ -203,9 +243,16 @@ public final class EvaluateTranslationsJob {
       if (partitions > 0) {
         input = input.repartition(partitions);
       }
-      Dataset<Row> scored =
-          input.mapPartitions(new SegmentScorer(specs), Encoders.row(SegmentScorer.OUTPUT))
-              .persist(StorageLevel.MEMORY_AND_DISK());
+      CometCounters comet = cometSpecs.isEmpty() ? null : new CometCounters(spark.sparkContext());
+      Dataset<Row> scored = null;
+      if (!textSpecs.isEmpty()) {
+        scored = input.mapPartitions(new SegmentScorer(textSpecs), Encoders.row(SegmentScorer.OUTPUT));
+      }
+      if (comet != null) {
+        Dataset<Row> cometScored = cometScores(joined, cometSpecs, comet, cometTokens, cometThreads, partitions);
+        scored = scored == null ? cometScored : scored.union(cometScored);
+      }
+      scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
       try {
         List<PairScore> pairs = pairScores(scored, specs, bootstrap);
         List<Row> systemRows = systemRows(pairs, strategies(joined));
@@ -216,13 +263,44 @@ public final class EvaluateTranslationsJob {
         warehouse.upsert(Tables.SYSTEM_SCORES, run.stamp(systemFrame, "table:segment_scores"));
         LOG.info("Evaluated {} segment scores into {} pair scores and {} system_scores rows",
             segments, pairs.size(), systemRows.size());
-        return new Result(segments, pairs, systemRows.size());
+        CometStats cometStats = comet == null ? null : comet.stats(pairs);
+        if (cometStats != null) {
+          LOG.info("COMET: {} encoder passes for {} segment scores ({} without shared encodings),"
+                  + " padding waste {}%, {} s of task CPU", cometStats.encoded(), cometStats.segmentScores(),
+              cometStats.unsharedPasses(), String.format(Locale.ROOT, "%.1f", 100 * cometStats.paddingWaste()),
+              String.format(Locale.ROOT, "%.1f", cometStats.cpuSeconds()));
+        }
+        return new Result(segments, pairs, systemRows.size(), cometStats);
       } finally {
         scored.unpersist();
       }
     } finally {
       joined.unpersist();
     }
+  }
+
+  /**
+   * COMET segment scores: one row per test segment with every system's translation (so each
+   * source and reference is encoded once for all systems), scored on executors.
+   */
+  private Dataset<Row> cometScores(Dataset<Row> joined, List<MetricSpec> specs, CometCounters run, int tokens,
+      int threads, int partitions) {
+    Dataset<Row> segments =
+        joined.groupBy(col("dataset"), col("split"), col("src_lang"), col("tgt_lang"), col("doc_id"), col("seg_id"))
+            .agg(functions.first("r_src_text").as("src_text"), functions.first("tgt_text").as("tgt_text"),
+                functions.array_sort(functions.collect_list(functions.struct(col("system_id"), col("hypothesis"))))
+                    .as("hypotheses"))
+            .select(CometSegmentScorer.INPUT_COLUMNS.stream().map(functions::col).toArray(Column[]::new));
+    if (partitions > 0) {
+      segments = segments.repartition(partitions);
+    }
+    CometSegmentScorer.Settings settings =
+        new CometSegmentScorer.Settings(specs, tokens, CometScorer.MAX_ROWS_DEFAULT, COMET_WINDOW, threads, "cpu");
+    SerializableHadoopConf conf = new SerializableHadoopConf(warehouse.spark().sparkContext().hadoopConfiguration());
+    Dataset<Row> scored =
+        segments.mapPartitions(new CometSegmentScorer(settings, run.counters()).withHadoopConf(conf),
+            Encoders.row(SegmentScorer.OUTPUT));
+    return scored;
   }
 
   /**
@@ -406,6 +484,31 @@ public final class EvaluateTranslationsJob {
    * @param segmentScores rows written to segment_scores (segments times metrics)
    * @param pairs the pair-level corpus scores, ordered by system, test set, pair and metric
    * @param systemScores rows written to system_scores (pairs and aggregated scopes)
+   * @param comet what COMET scoring did, or null when no COMET metric ran
    */
-  public record Result(long segmentScores, List<PairScore> pairs, int systemScores) {}
+  public record Result(long segmentScores, List<PairScore> pairs, int systemScores, CometStats comet) {}
+
+  /**
+   * What COMET scoring did.
+   *
+   * @param segmentScores COMET segment scores written (systems × segments × COMET metrics)
+   * @param encoded texts (and unified pairs) run through an encoder
+   * @param unsharedPasses encoder passes without shared encodings: 3 per reference-based score
+   *     (source, translation, reference), 1 per reference-free one, as COMET's predict runs them
+   * @param tokens tokens encoded
+   * @param paddedTokens token positions fed, padding included
+   * @param cpuSeconds CPU time of the task threads while scoring
+   */
+  public record CometStats(long segmentScores, long encoded, long unsharedPasses, long tokens, long paddedTokens,
+      double cpuSeconds) {
+    /** Share of fed positions that were padding. */
+    public double paddingWaste() {
+      return paddedTokens == 0 ? 0 : 1.0 - (double) tokens / paddedTokens;
+    }
+
+    /** Share of encoder passes saved by encoding each distinct text once. */
+    public double sharingSaving() {
+      return unsharedPasses == 0 ? 0 : 1.0 - (double) encoded / unsharedPasses;
+    }
+  }
 }

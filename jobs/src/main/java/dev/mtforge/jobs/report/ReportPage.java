@@ -20,8 +20,18 @@ public final class ReportPage {
     this.title = title;
   }
 
-  /** Adds a chart (by its file name next to the page) and the table of its bars. */
+  /** Adds a chart (by its file name next to the page) and the table of its bars, 2 decimals. */
   public ReportPage add(String heading, String imageFile, List<ScoreBar> bars) {
+    return add(heading, imageFile, bars, 2);
+  }
+
+  /** Decimals a metric's scores are shown with: 4 for COMET (0.8654, as COMET prints), else 2. */
+  public static int decimals(String metric) {
+    return metric.equals("COMET") || metric.equals("CometKiwi") ? 4 : 2;
+  }
+
+  /** Adds a chart and the table of its bars with {@code decimals} digits. */
+  public ReportPage add(String heading, String imageFile, List<ScoreBar> bars, int decimals) {
     Map<String, Map<String, ScoreBar>> bySystem = new TreeMap<>();
     TreeSet<String> categories = new TreeSet<>();
     for (ScoreBar bar : bars) {
@@ -40,7 +50,7 @@ public final class ReportPage {
       html.append("<tr><td>").append(escape(row.getKey())).append("</td>");
       for (String category : categories) {
         ScoreBar bar = row.getValue().get(category);
-        html.append("<td>").append(bar == null ? "" : escape(cell(bar))).append("</td>");
+        html.append("<td>").append(bar == null ? "" : escape(cell(bar, decimals))).append("</td>");
       }
       html.append("</tr>\n");
     }
@@ -59,10 +69,11 @@ public final class ReportPage {
     return html.append("</body>\n</html>\n").toString();
   }
 
-  private static String cell(ScoreBar bar) {
-    String score = String.format(Locale.ROOT, "%.2f", bar.score());
+  private static String cell(ScoreBar bar, int decimals) {
+    String f = "%." + decimals + "f";
+    String score = String.format(Locale.ROOT, f, bar.score());
     return bar.hasInterval()
-        ? score + String.format(Locale.ROOT, " [%.2f, %.2f]", bar.ciLow(), bar.ciHigh())
+        ? score + String.format(Locale.ROOT, " [" + f + ", " + f + "]", bar.ciLow(), bar.ciHigh())
         : score;
   }
 

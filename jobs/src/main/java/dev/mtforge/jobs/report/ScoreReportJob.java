@@ -122,7 +122,7 @@ public final class ScoreReportJob {
           : " by direction and language group (mean of pairs)");
       String file = fileName(testSet + "-" + metric + "-" + scope) + ".png";
       write(fs, new Path(output, file), new ScoreChart(title, metric, chart.getValue()).png());
-      page.add(title, file, chart.getValue());
+      page.add(title, file, chart.getValue(), ReportPage.decimals(metric));
       files.add(file);
     }
     write(fs, new Path(output, "index.html"), page.html().getBytes(StandardCharsets.UTF_8));

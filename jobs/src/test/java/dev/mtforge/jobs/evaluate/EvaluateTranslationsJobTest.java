@@ -177,7 +177,8 @@ class EvaluateTranslationsJobTest {
             .option("metrics.tokeniser", "13a").execute())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Unknown option 'metrics.tokeniser' for evaluate; known: [evaluate.partitions,"
-            + " evaluate.systems, metrics.confidence, metrics.confidence-n, metrics.lowercase, metrics.names,"
+            + " evaluate.systems, metrics.comet-batch-tokens, metrics.comet-model, metrics.comet-threads,"
+            + " metrics.cometkiwi-model, metrics.confidence, metrics.confidence-n, metrics.lowercase, metrics.names,"
             + " metrics.seed, metrics.spm-model, metrics.tokenizer]");
     assertThatThrownBy(() -> new EvaluateTranslationsJob(w, LanguageRegistry.defaults(), RunContext.start("r"))
             .option(EvaluateTranslationsJob.CONFIDENCE_N, "0").execute())
@@ -190,7 +191,7 @@ class EvaluateTranslationsJobTest {
     assertThatThrownBy(() -> new EvaluateTranslationsJob(w, LanguageRegistry.defaults(), RunContext.start("r"))
             .option(EvaluateTranslationsJob.METRICS, "bleu,meteor").execute())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Unknown metric 'meteor'; known: bleu, chrf, chrf++, ter, spbleu");
+        .hasMessage("Unknown metric 'meteor'; known: bleu, chrf, chrf++, ter, spbleu, comet, cometkiwi");
     assertThat(w.exists("segment_scores")).isFalse();
   }
 

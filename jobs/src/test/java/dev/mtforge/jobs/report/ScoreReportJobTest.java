@@ -92,6 +92,17 @@ class ScoreReportJobTest {
   }
 
   @Test
+  void cometScoresKeepFourDecimals() {
+    String html = new ReportPage("t")
+        .add("COMET on flores/devtest", "c.png", List.of(new ScoreBar("sys-a", "de-en", 0.86543, 0.85012, 0.87999)),
+            ReportPage.decimals("COMET"))
+        .html();
+    assertThat(html).contains("<td>0.8654 [0.8501, 0.8800]</td>");
+    assertThat(ReportPage.decimals("CometKiwi")).isEqualTo(4);
+    assertThat(ReportPage.decimals("chrF2++")).isEqualTo(2);
+  }
+
+  @Test
   void escapesHtml() {
     assertThat(ReportPage.escape("a<b>&\"c\"")).isEqualTo("a&lt;b&gt;&amp;&quot;c&quot;");
     assertThat(ScoreReportJob.fileName("wmt23/test-chrF2++ x")).isEqualTo("wmt23_test-chrF2pp_x");

@@ -41,6 +41,7 @@ public final class Signature implements Serializable {
 
   private final LinkedHashMap<String, String> fields = new LinkedHashMap<>();
   private final Map<String, String> shortNames;
+  private final String version;
 
   /**
    * A signature with the shared fields (all unset but {@code nrefs}) followed by the metric's own.
@@ -49,6 +50,12 @@ public final class Signature implements Serializable {
    * @param metricFields the metric's fields in order, as (name, value, short name) triples
    */
   Signature(int numRefs, List<String[]> metricFields) {
+    this(numRefs, metricFields, VERSION);
+  }
+
+  /** The same with another {@code version} value (COMET: {@code mtforge-…+comet-2.2.7}). */
+  Signature(int numRefs, List<String[]> metricFields, String version) {
+    this.version = version;
     for (String key : SHARED) {
       fields.put(key, null);
     }
@@ -69,7 +76,7 @@ public final class Signature implements Serializable {
 
   /** The value of a field, or null. */
   public String get(String key) {
-    return "version".equals(key) ? VERSION : fields.get(key);
+    return "version".equals(key) ? version : fields.get(key);
   }
 
   /** The long form, {@code nrefs:1|case:mixed|...|version:...}. */
@@ -89,7 +96,7 @@ public final class Signature implements Serializable {
         pairs.add((abbreviate ? shortNames.get(e.getKey()) : e.getKey()) + ":" + e.getValue());
       }
     }
-    pairs.add((abbreviate ? "v" : "version") + ":" + VERSION);
+    pairs.add((abbreviate ? "v" : "version") + ":" + version);
     return String.join("|", pairs);
   }
 
@@ -98,7 +105,8 @@ public final class Signature implements Serializable {
     return format();
   }
 
-  private static String mtforgeVersion() {
+  /** This build's version, {@code 0.1.0} (no {@code -SNAPSHOT}). */
+  static String mtforgeVersion() {
     String v = Signature.class.getPackage().getImplementationVersion();
     return v == null ? "0.1.0" : v.replace("-SNAPSHOT", "");
   }
