@@ -90,8 +90,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     out.printf("%-20s %-18s %-9s %-6s %9s %5s %5s %6s  %s%n", "system", "test set", "metric", "dir", "delta", "pairs",
         "wins", "losses", "reading");
     for (DeltaRow d : r.summary()) {
-      out.printf(java.util.Locale.ROOT, "%-20s %-18s %-9s %-6s %+9.2f %5d %5d %6d  %s%n", d.systemId(),
-          d.dataset() + "/" + d.split(), d.metric(), d.direction(), d.delta(), d.pairs(), d.wins(), d.losses(),
+      out.printf(java.util.Locale.ROOT, "%-20s %-18s %-9s %-6s %9s %5d %5d %6d  %s%n", d.systemId(),
+          d.dataset() + "/" + d.split(), d.metric(), d.direction(), d.formattedDelta(), d.pairs(), d.wins(), d.losses(),
           d.reading());
     }
   }

@@ -62,7 +62,7 @@ class AnalysisCommandsTest {
         "--systems", "multi", "--metrics", "comet", "--run-id", "cli-analysis"));
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("1 pair comparisons against sep on comet")
-        .contains("multi                flores200/devtest  comet     xx-en      -0.05     1     0      1  conflict")
+        .contains("multi                flores200/devtest  comet     xx-en    -0.0500     1     0      1  conflict")
         .contains("Rows written (inserted, changed or deleted): {analysis_deltas=4, analysis_curves=4,"
             + " analysis_merge_cost=0, analysis_off_target=0}");
 

@@ -50,7 +50,13 @@ public record DeltaRow(
       case "resource" -> direction + " " + resourceLevel;
       default -> direction;
     };
-    return String.format(Locale.ROOT, "%s vs %s %s/%s %s %s: delta %+.2f (%d pairs, %d wins, %d losses)", systemId,
-        baselineId, dataset, split, metric, where, delta, pairs, wins, losses);
+    return String.format(Locale.ROOT, "%s vs %s %s/%s %s %s: delta %s (%d pairs, %d wins, %d losses)", systemId,
+        baselineId, dataset, split, metric, where, formattedDelta(), pairs, wins, losses);
+  }
+
+  /** The delta with 4 decimals on a 0-1 scale (COMET), else 2 (BLEU, chrF points). */
+  public String formattedDelta() {
+    boolean unitScale = Math.max(Math.abs(score), Math.abs(baselineScore)) <= 1.0;
+    return String.format(Locale.ROOT, unitScale ? "%+.4f" : "%+.2f", delta);
   }
 }

@@ -1,6 +1,7 @@
 package dev.mtforge.jobs.report;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The analysis page ({@code analysis.html}): headings, images with their numbers as tables,
@@ -22,7 +23,8 @@ final class AnalysisPage {
 
   private static final String STYLE =
       "body{font-family:sans-serif;margin:1.5em;max-width:1400px;color:#222}"
-          + "table{border-collapse:collapse;margin:0.5em 0 1.2em}"
+          + "table{border-collapse:collapse;margin:0.5em 0 1.2em;font-size:13px}"
+          + ".wide{overflow-x:auto}"
           + "th,td{border:1px solid #ccc;padding:2px 8px;text-align:right}"
           + "th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
           + "img{display:block;margin:0.5em 0;max-width:100%}"
@@ -82,7 +84,7 @@ final class AnalysisPage {
   }
 
   private static String tableHtml(List<String> header, List<List<Cell>> rows) {
-    StringBuilder html = new StringBuilder("<table>\n<tr>");
+    StringBuilder html = new StringBuilder("<div class=\"wide\"><table>\n<tr>");
     for (String h : header) {
       html.append("<th>").append(ReportPage.escape(h)).append("</th>");
     }
@@ -95,6 +97,16 @@ final class AnalysisPage {
       }
       html.append("</tr>\n");
     }
-    return html.append("</table>\n").toString();
+    return html.append("</table></div>\n").toString();
   }
+
+  /** Scores below 2 in absolute value (COMET, rates) with 4 decimals, others (BLEU, chrF) with 2. */
+  static String number(double value) {
+    return String.format(Locale.ROOT, Math.abs(value) < 2 ? "%.4f" : "%.2f", value);
+  }
+
+  static String signed(double value) {
+    return String.format(Locale.ROOT, Math.abs(value) < 2 ? "%+.4f" : "%+.2f", value);
+  }
+
 }

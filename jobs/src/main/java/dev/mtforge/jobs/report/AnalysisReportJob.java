@@ -23,8 +23,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,8 +137,7 @@ public final class AnalysisReportJob {
         + " rows are means over their pairs, with the significant wins and losses counted.");
     Map<String, SystemRow> meta = new SystemsTable(warehouse).read(ids);
     page.heading(3, "Systems");
-    page.table(List.of("system", "role", "strategy", "made by", "model", "training languages", "adapters",
-        "decoding", "prompt", "pivot"), systemRows(ids, baseline, meta));
+    page.table(SystemsSection.HEADER, SystemsSection.rows(ids, baseline, meta));
 
     Map<List<String>, List<Row>> tests = new TreeMap<>(AnalysisReportJob::compare);
     for (Row r : rows) {
@@ -155,7 +152,7 @@ public final class AnalysisReportJob {
       page.heading(3, metric + " on " + dataset + "/" + split);
       page.note("Mean " + metric + " per language group and direction (the paper's Table 1), from system_scores;"
           + " the best of each column in bold.");
-      PaperTable paper = paperTable(ids, dataset, split, metric, higher);
+      GroupMeansTable paper = GroupMeansTable.read(warehouse, ids, dataset, split, metric, higher);
       page.table(paper.header(), paper.rows());
       List<String[]> images = new ArrayList<>();
       String prefix = "analysis-" + ScoreReportJob.fileName(baseline + "-" + dataset + "_" + split + "-" + metric);
@@ -165,10 +162,12 @@ public final class AnalysisReportJob {
             metric, mine));
       }
       page.images(images);
+      page.note("Groups: " + registry.groups().stream().map(g -> "g" + g.id() + " " + g.name())
+          .collect(java.util.stream.Collectors.joining(", ")) + ".");
       page.table(List.of("system", "direction", "\u0394", "pairs", "significant wins", "significant losses",
           "reading"), test.getValue().stream().filter(r -> "direction".equals(r.getAs("scope")))
           .map(r -> List.of(AnalysisPage.Cell.of(r.getAs("system_id")), AnalysisPage.Cell.of(r.getAs("direction")),
-              AnalysisPage.Cell.of(signed(r.getAs("delta"))), AnalysisPage.Cell.of(r.getAs("pairs").toString()),
+              AnalysisPage.Cell.of(AnalysisPage.signed(r.getAs("delta"))), AnalysisPage.Cell.of(r.getAs("pairs").toString()),
               AnalysisPage.Cell.of(r.getAs("wins").toString()), AnalysisPage.Cell.of(r.getAs("losses").toString()),
               AnalysisPage.Cell.of(r.getAs("reading")))).toList());
       page.details("Pair deltas (" + metric + ", " + dataset + "/" + split + ")",
@@ -176,8 +175,8 @@ public final class AnalysisReportJob {
           test.getValue().stream().filter(r -> "pair".equals(r.getAs("scope")))
               .map(r -> List.of(AnalysisPage.Cell.of(r.getAs("system_id")),
                   AnalysisPage.Cell.of(r.getAs("src_lang") + "-" + r.getAs("tgt_lang")),
-                  AnalysisPage.Cell.of(number(r.getAs("score"))), AnalysisPage.Cell.of(number(r.getAs("baseline_score"))),
-                  AnalysisPage.Cell.of(signed(r.getAs("delta"))),
+                  AnalysisPage.Cell.of(AnalysisPage.number(r.getAs("score"))), AnalysisPage.Cell.of(AnalysisPage.number(r.getAs("baseline_score"))),
+                  AnalysisPage.Cell.of(AnalysisPage.signed(r.getAs("delta"))),
                   AnalysisPage.Cell.of(String.format(Locale.ROOT, "%.4f", r.<Double>getAs("p_value"))),
                   AnalysisPage.Cell.of(r.<Boolean>getAs("significant") ? "yes" : "no"),
                   AnalysisPage.Cell.of(r.getAs("segments").toString()))).toList());
@@ -216,22 +215,31 @@ public final class AnalysisReportJob {
       images.add(new String[] {file, title + " per language and direction"});
     }
     for (String scope : List.of("group", "resource")) {
-      List<ScoreBar> bars = new ArrayList<>();
+      List<DeltaBars.Bar> bars = new ArrayList<>();
+      Set<String> categories = new TreeSet<>(scope.equals("group")
+          ? Comparator.comparingInt((String g) -> Integer.parseInt(g.substring(1)))
+          : Comparator.comparingInt(AnalysisReportJob::resourceOrder).thenComparing(Comparator.naturalOrder()));
       for (Row r : rows) {
         if (scope.equals(r.getAs("scope"))) {
-          String category = scope.equals("group") ? groupLabel(r.getAs("group_id")) : r.getAs("resource_level");
-          bars.add(new ScoreBar(r.<String>getAs("direction").replace("-", "\u2192"), category, r.getAs("delta"), null, null));
+          String category = scope.equals("group") ? "g" + r.getAs("group_id") : r.getAs("resource_level");
+          categories.add(category);
+          bars.add(new DeltaBars.Bar(r.getAs("direction"), category, r.getAs("delta")));
         }
       }
       if (!bars.isEmpty()) {
         String title = system + ": mean \u0394 " + metric + " by " + (scope.equals("group") ? "language group" : "resource level");
         String file = prefix + "-" + scope + ".png";
-        files.write(file, new ScoreChart(title, "\u0394 " + metric, bars).png());
+        files.write(file, new DeltaBars(title, "\u0394 " + metric, new ArrayList<>(categories), bars).png());
         written.add(file);
         images.add(new String[] {file, title});
       }
     }
     return images;
+  }
+
+  private static int resourceOrder(String level) {
+    int i = List.of("High", "Mid", "Low").indexOf(level);
+    return i < 0 ? 3 : i;
   }
 
   private String groupLabel(Integer group) {
@@ -241,50 +249,6 @@ public final class AnalysisReportJob {
     return registry.groups().stream().filter(g -> g.id() == group).findFirst()
         .map(g -> "g" + group + " " + g.name()).orElse("g" + group);
   }
-
-  /** The paper-style table from evaluate's group and direction means (the latest evaluation). */
-  private PaperTable paperTable(List<String> ids, String dataset, String split, String metric, boolean higher) {
-    var latest = Window.partitionBy("system_id", "scope", "direction", "group_id").orderBy(col("created_at").desc());
-    Map<String, Map<String, Double>> bySystem = new LinkedHashMap<>();
-    ids.forEach(id -> bySystem.put(id, new TreeMap<>()));
-    Set<Integer> groups = new TreeSet<>();
-    for (Row r : warehouse.read(Tables.SYSTEM_SCORES)
-        .where(col("system_id").isin(ids.toArray()).and(col("dataset").equalTo(dataset))
-            .and(col("split").equalTo(split)).and(col("metric").equalTo(metric))
-            .and(col("scope").isin("group", "direction")).and(col("direction").isin(DIRECTIONS.toArray())))
-        .withColumn("mtforge_rank", functions.row_number().over(latest)).where(col("mtforge_rank").equalTo(1))
-        .select("system_id", "scope", "direction", "group_id", "score").collectAsList()) {
-      String column = r.getString(1).equals("group") ? "g" + r.getInt(3) + " " + r.getString(2) : "avg " + r.getString(2);
-      if (r.getString(1).equals("group")) {
-        groups.add(r.getInt(3));
-      }
-      bySystem.get(r.getString(0)).put(column, r.getDouble(4));
-    }
-    List<String> columns = new ArrayList<>();
-    for (int g : groups) {
-      DIRECTIONS.forEach(d -> columns.add("g" + g + " " + d));
-    }
-    DIRECTIONS.forEach(d -> columns.add("avg " + d));
-    List<String> header = new ArrayList<>(List.of("system"));
-    columns.forEach(c -> header.add(c.replace("xx-en", "xx\u2192en").replace("en-xx", "en\u2192xx")));
-    Map<String, Double> best = new TreeMap<>();
-    for (String c : columns) {
-      bySystem.values().stream().map(m -> m.get(c)).filter(Objects::nonNull)
-          .reduce((a, b) -> higher ? Math.max(a, b) : Math.min(a, b)).ifPresent(v -> best.put(c, v));
-    }
-    List<List<AnalysisPage.Cell>> rows = new ArrayList<>();
-    for (Map.Entry<String, Map<String, Double>> system : bySystem.entrySet()) {
-      List<AnalysisPage.Cell> row = new ArrayList<>(List.of(AnalysisPage.Cell.of(system.getKey())));
-      for (String c : columns) {
-        Double v = system.getValue().get(c);
-        row.add(v == null ? AnalysisPage.Cell.of("") : new AnalysisPage.Cell(number(v), v.equals(best.get(c))));
-      }
-      rows.add(row);
-    }
-    return new PaperTable(header, rows);
-  }
-
-  private record PaperTable(List<String> header, List<List<AnalysisPage.Cell>> rows) {}
 
   private void drawCurves(AnalysisPage page, ReportFiles files, List<String> written, String baseline) {
     List<Row> rows = warehouse.read(Tables.ANALYSIS_CURVES).where(col("baseline_id").equalTo(baseline))
@@ -313,8 +277,8 @@ public final class AnalysisReportJob {
         table.add(List.of(AnalysisPage.Cell.of(curve.getKey().get(2) + " " + curve.getKey().get(0) + "/" + curve.getKey().get(1)),
             AnalysisPage.Cell.of(r.getAs("system_id")), AnalysisPage.Cell.of(r.getAs("strategy")),
             AnalysisPage.Cell.of(languages == null ? "unknown" : languages.toString()), AnalysisPage.Cell.of(r.getAs("direction")),
-            AnalysisPage.Cell.of(number(r.getAs("score"))), AnalysisPage.Cell.of(r.getAs("pairs").toString()),
-            AnalysisPage.Cell.of(anchor == null ? "" : number(anchor)), AnalysisPage.Cell.of(r.getAs("anchor_pairs").toString())));
+            AnalysisPage.Cell.of(AnalysisPage.number(r.getAs("score"))), AnalysisPage.Cell.of(r.getAs("pairs").toString()),
+            AnalysisPage.Cell.of(anchor == null ? "" : AnalysisPage.number(anchor)), AnalysisPage.Cell.of(r.getAs("anchor_pairs").toString())));
       }
       if (!points.isEmpty()) {
         String title = curve.getKey().get(2) + " on " + curve.getKey().get(0) + "/" + curve.getKey().get(1)
@@ -349,8 +313,8 @@ public final class AnalysisReportJob {
             AnalysisPage.Cell.of(r.getAs("dat_system_id")), AnalysisPage.Cell.of(r.getAs("dataset") + "/" + r.getAs("split")),
             AnalysisPage.Cell.of(r.getAs("metric")), AnalysisPage.Cell.of(r.getAs("direction")),
             AnalysisPage.Cell.of(r.getAs("group_id") == null ? "all" : groupLabel(r.getAs("group_id"))),
-            AnalysisPage.Cell.of(r.getAs("pairs").toString()), AnalysisPage.Cell.of(number(r.getAs("dat_score"))),
-            AnalysisPage.Cell.of(number(r.getAs("datm_score"))), AnalysisPage.Cell.of(signed(r.getAs("delta"))),
+            AnalysisPage.Cell.of(r.getAs("pairs").toString()), AnalysisPage.Cell.of(AnalysisPage.number(r.getAs("dat_score"))),
+            AnalysisPage.Cell.of(AnalysisPage.number(r.getAs("datm_score"))), AnalysisPage.Cell.of(AnalysisPage.signed(r.getAs("delta"))),
             AnalysisPage.Cell.of(r.getAs("merges").toString()), AnalysisPage.Cell.of(r.getAs("merged_adapters").toString()),
             AnalysisPage.Cell.of(r.getAs("merged_parameters") == null ? "unknown" : String.format(Locale.ROOT, "%,d",
                 r.<Long>getAs("merged_parameters"))),
@@ -393,39 +357,6 @@ public final class AnalysisReportJob {
     }
     page.table(List.of("system", "test set", "pair", "off-target", "off-target outputs", "checked", "segments",
         "most detected instead"), table);
-  }
-
-  private static List<List<AnalysisPage.Cell>> systemRows(List<String> ids, String baseline, Map<String, SystemRow> meta) {
-    List<List<AnalysisPage.Cell>> rows = new ArrayList<>();
-    for (String id : ids) {
-      SystemRow s = meta.get(id);
-      String role = id.equals(baseline) ? "baseline" : "system";
-      if (s == null) {
-        rows.add(List.of(AnalysisPage.Cell.of(id), AnalysisPage.Cell.of(role), AnalysisPage.Cell.of("(no systems row)"),
-            AnalysisPage.Cell.of(""), AnalysisPage.Cell.of(""), AnalysisPage.Cell.of(""), AnalysisPage.Cell.of(""),
-            AnalysisPage.Cell.of(""), AnalysisPage.Cell.of(""), AnalysisPage.Cell.of("")));
-        continue;
-      }
-      String languages = s.trainingLanguages() == null ? "unknown"
-          : s.trainingLanguages().size() + (s.trainingLanguages().isEmpty() ? "" : ": " + String.join(" ", s.trainingLanguages()));
-      List<String> decoding = new ArrayList<>();
-      s.decoding().forEach((k, v) -> decoding.add(k + "=" + v));
-      rows.add(List.of(AnalysisPage.Cell.of(id), AnalysisPage.Cell.of(role), AnalysisPage.Cell.of(s.strategy().label()),
-          AnalysisPage.Cell.of(s.madeBy()), AnalysisPage.Cell.of(s.model()), AnalysisPage.Cell.of(languages),
-          AnalysisPage.Cell.of(Integer.toString(new TreeSet<>(s.adapters().values()).size())),
-          AnalysisPage.Cell.of(String.join(" ", decoding)), AnalysisPage.Cell.of(s.promptTemplate()),
-          AnalysisPage.Cell.of(s.pivotLang() == null ? "direct" : s.pivotLang())));
-    }
-    return rows;
-  }
-
-  /** Scores below 2 in absolute value (COMET, rates) with 4 decimals, others (BLEU, chrF) with 2. */
-  static String number(double value) {
-    return String.format(Locale.ROOT, Math.abs(value) < 2 ? "%.4f" : "%.2f", value);
-  }
-
-  static String signed(double value) {
-    return String.format(Locale.ROOT, Math.abs(value) < 2 ? "%+.4f" : "%+.2f", value);
   }
 
   private static int compare(List<String> a, List<String> b) {

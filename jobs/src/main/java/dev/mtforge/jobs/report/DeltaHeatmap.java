@@ -92,9 +92,10 @@ public final class DeltaHeatmap {
     plot.setDomainGridlinesVisible(false);
     plot.setRangeGridlinesVisible(false);
     Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+    // COMET deltas are hundredths of a point, BLEU's whole points
+    String format = bound < 1 ? "%+.3f%s" : "%+.2f%s";
     for (Cell c : cells) {
-      XYTextAnnotation label = new XYTextAnnotation(
-          String.format(Locale.ROOT, "%+.2f%s", c.delta(), c.significant() ? "*" : ""),
+      XYTextAnnotation label = new XYTextAnnotation(String.format(Locale.ROOT, format, c.delta(), c.significant() ? "*" : ""),
           directions.indexOf(c.direction()), languages.indexOf(c.language()));
       label.setFont(font);
       label.setPaint(Math.abs(c.better()) > 0.6 * bound ? Color.WHITE : Color.BLACK);

@@ -148,7 +148,7 @@ class AnalyzeSystemsJobTest {
     assertThat(result.pairs()).isEqualTo(12);
     assertThat(result.metrics()).containsExactly(COMET);
     assertThat(result.summary()).extracting(DeltaRow::toString).contains(
-        "multi vs sep flores200/devtest comet xx-en: delta -0.03 (4 pairs, 0 wins, 3 losses)");
+        "multi vs sep flores200/devtest comet xx-en: delta -0.0295 (4 pairs, 0 wins, 3 losses)");
   }
 
   private static void assertAggregate(Row r, double delta, int pairs, int wins, int losses, String reading) {
@@ -250,5 +250,31 @@ class AnalyzeSystemsJobTest {
 
   private static double mean(double[] values) {
     return java.util.Arrays.stream(values).average().orElseThrow();
+  }
+
+  @Test
+  void aRerunReplacesItsOwnRowsAndLeavesOtherAnalysesAlone() {
+    AnalysisFixtures f = AnalysisFixtures.create("analysis-stale");
+    f.scores("sep", "de", "en", baselineScores()).scores("sep", "is", "en", baselineScores())
+        .scores("multi", "de", "en", shifted(-0.05)).scores("multi", "is", "en", shifted(-0.02)).write();
+    Warehouse w = f.warehouse();
+    RunContext run = RunContext.start("stale-1");
+    new AnalyzeSystemsJob(w, REGISTRY, run).option(AnalyzeSystemsJob.BASELINE, "sep")
+        .option(AnalyzeSystemsJob.SYSTEMS, "multi").execute();
+    new AnalyzeSystemsJob(w, REGISTRY, run).option(AnalyzeSystemsJob.BASELINE, "multi")
+        .option(AnalyzeSystemsJob.SYSTEMS, "sep").execute();
+    // the baseline loses its is-en scores (say, re-translated and not yet evaluated)
+    w.spark().sql("DELETE FROM analysis_stale.segment_scores WHERE system_id = 'sep' AND src_lang = 'is'");
+    w.spark().sql("DELETE FROM analysis_stale.system_scores WHERE system_id = 'sep' AND src_lang = 'is'");
+
+    AnalyzeSystemsJob.Result again = new AnalyzeSystemsJob(w, REGISTRY, RunContext.start("stale-2"))
+        .option(AnalyzeSystemsJob.BASELINE, "sep").option(AnalyzeSystemsJob.SYSTEMS, "multi").execute();
+    assertThat(again.skipped()).containsExactly("multi flores200/devtest is-en comet");
+    List<Row> pairs = w.spark().sql("SELECT baseline_id, src_lang FROM analysis_stale.analysis_deltas"
+        + " WHERE scope = 'pair' ORDER BY 1, 2").collectAsList();
+    // sep's analysis lost is-en; multi's analysis (another baseline) was not re-run and keeps it
+    assertThat(pairs).extracting(Row::toString).containsExactly("[multi,de]", "[multi,is]", "[sep,de]");
+    assertThat(w.spark().sql("SELECT delta FROM analysis_stale.analysis_deltas WHERE baseline_id = 'sep'"
+        + " AND scope = 'direction'").first().getDouble(0)).isCloseTo(-0.05, within(1e-12));
   }
 }

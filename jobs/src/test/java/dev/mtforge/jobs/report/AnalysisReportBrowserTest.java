@@ -198,4 +198,17 @@ class AnalysisReportBrowserTest {
     assertThat(data.getSeries("xx-en").getY(1)).isEqualTo(0.79);
     assertThat(chart.png()).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
   }
+
+  @Test
+  void deltaBarsKeepTheCategoryOrderWithXxEnFirst() {
+    DeltaBars bars = new DeltaBars("t", "\u0394", List.of("High", "Mid", "Low"), List.of(
+        new DeltaBars.Bar("en-xx", "Low", 0.01), new DeltaBars.Bar("xx-en", "High", -0.02),
+        new DeltaBars.Bar("xx-en", "Low", -0.05)));
+    var data = bars.dataset();
+    assertThat(data.getRowKeys()).containsExactly("xx\u2192en", "en\u2192xx");
+    assertThat(data.getColumnKeys()).containsExactly("High", "Low");
+    assertThat(data.getValue("xx\u2192en", "Low")).isEqualTo(-0.05);
+    assertThat(data.getValue("en\u2192xx", "High")).isNull();
+    assertThat(bars.png()).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+  }
 }
