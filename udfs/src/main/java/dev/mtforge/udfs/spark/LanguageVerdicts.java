@@ -1,8 +1,18 @@
 package dev.mtforge.udfs.spark;
 
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoSerializable;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.udfs.langid.LanguageCheck;
 import dev.mtforge.udfs.langid.LanguageIdentifier;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,12 +29,12 @@ import org.apache.spark.sql.types.StructType;
  * is a failure, not another language). Appends {@code detected_lang} and {@code off_target} to the
  * input columns.
  */
-public final class LanguageVerdicts implements MapPartitionsFunction<Row, Row> {
+public final class LanguageVerdicts implements MapPartitionsFunction<Row, Row>, KryoSerializable {
   private static final long serialVersionUID = 1L;
 
-  private final ArrayList<Language> languages;
-  private final int hypothesisColumn;
-  private final int targetColumn;
+  private ArrayList<Language> languages;
+  private int hypothesisColumn;
+  private int targetColumn;
 
   /**
    * @param languages every language of the rows (lingua models are loaded for these only)
@@ -34,6 +44,34 @@ public final class LanguageVerdicts implements MapPartitionsFunction<Row, Row> {
     this.languages = new ArrayList<>(languages);
     this.hypothesisColumn = input.fieldIndex("hypothesis");
     this.targetColumn = input.fieldIndex("tgt_lang");
+  }
+
+  // Kryo's FieldSerializer cannot build records (Language); carry the languages as Java bytes
+  @Override
+  public void write(Kryo kryo, Output output) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(languages);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot serialize languages " + languages, e);
+    }
+    output.writeInt(bytes.size());
+    output.writeBytes(bytes.toByteArray());
+    output.writeInt(hypothesisColumn);
+    output.writeInt(targetColumn);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void read(Kryo kryo, Input input) {
+    byte[] bytes = input.readBytes(input.readInt());
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+      this.languages = (ArrayList<Language>) in.readObject();
+    } catch (IOException | ClassNotFoundException e) {
+      throw new IllegalStateException("Cannot deserialize languages", e);
+    }
+    this.hypothesisColumn = input.readInt();
+    this.targetColumn = input.readInt();
   }
 
   /** The output schema: the input's plus {@code detected_lang} and {@code off_target}. */

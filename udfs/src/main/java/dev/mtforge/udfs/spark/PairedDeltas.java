@@ -14,9 +14,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The paired bootstrap of one system against the baseline on one language pair and metric, on an
- * executor. The input row holds the key ({@code system_id, dataset, split, src_lang, tgt_lang,
- * metric}) and {@code segments}: a list of {@code (doc_id, seg_id, stats, score, base_stats,
- * base_score)}, one per segment both systems were scored on. Segments are put in key order first
+ * executor. The input row holds, in this order, the key ({@code system_id, dataset, split,
+ * src_lang, tgt_lang, metric}) and {@code segments}: a list of {@code (doc_id, seg_id, stats,
+ * score, base_stats, base_score)}, one per segment both systems were scored on. Segments are put in key order first
  * ({@code doc_id} nulls first, then {@code seg_id}), as {@link PairBootstrap} does, so the
  * p-value equals {@code mtforge score --paired-bs} (and sacreBLEU's) on files written in that
  * order, whatever Spark's partitioning.
@@ -56,8 +56,8 @@ public final class PairedDeltas implements MapFunction<Row, Row> {
 
   @Override
   public Row call(Row pair) {
-    String label = pair.getString(pair.fieldIndex("metric"));
-    List<Row> segments = new ArrayList<>(pair.getList(pair.fieldIndex("segments")));
+    String label = pair.getString(KEY.indexOf("metric"));
+    List<Row> segments = new ArrayList<>(pair.getList(KEY.size()));
     segments.sort(SEGMENT_ORDER);
     PairedComparison test = PairedComparison.of(samples, seed);
     Optional<Metric> metric = PairedComparison.statisticsMetric(label);
@@ -82,7 +82,7 @@ public final class PairedDeltas implements MapFunction<Row, Row> {
     }
     Object[] values = new Object[OUTPUT.size()];
     for (int i = 0; i < KEY.size(); i++) {
-      values[i] = pair.get(pair.fieldIndex(KEY.get(i)));
+      values[i] = pair.get(i);
     }
     values[6] = outcome.score();
     values[7] = outcome.baselineScore();

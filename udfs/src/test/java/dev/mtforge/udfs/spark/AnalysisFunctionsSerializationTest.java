@@ -32,7 +32,9 @@ class AnalysisFunctionsSerializationTest {
       // out of order on purpose: the function sorts by (doc_id, seg_id)
       segments.add(RowFactory.create(i % 2 == 0 ? "b" : "a", 12 - i, null, 0.5 + 0.01 * i, null, 0.5 + 0.005 * i));
     }
-    Row pair = RowFactory.create("sys", "flores200", "devtest", "de", "en", "comet", segments);
+    // Spark hands array columns to functions as Scala sequences
+    Row pair = RowFactory.create("sys", "flores200", "devtest", "de", "en", "comet",
+        scala.collection.JavaConverters.asScalaBuffer(segments).toSeq());
     Row expected = f.call(pair);
     assertThat(expected.getDouble(6) - expected.getDouble(7)).isCloseTo(0.0275, org.assertj.core.api.Assertions.within(1e-12));
     assertThat(expected.getLong(9)).isEqualTo(12);
