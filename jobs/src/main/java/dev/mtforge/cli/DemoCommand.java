@@ -1,6 +1,8 @@
 package dev.mtforge.cli;
 
+import dev.mtforge.jobs.analysis.AnalyzeSystemsJob;
 import dev.mtforge.jobs.evaluate.EvaluateTranslationsJob;
+import dev.mtforge.jobs.report.AnalysisReportJob;
 import dev.mtforge.jobs.report.ScoreReportJob;
 import dev.mtforge.jobs.init.InitWarehouseJob;
 import dev.mtforge.jobs.merge.MergeAdapterGroupsJob;
@@ -36,7 +38,7 @@ import picocli.CommandLine.Spec;
         + " embedded defaults: local Spark, Delta tables under --warehouse (default ./warehouse)."
         + " Stages: init, prepare, build-training, register-adapters, merge-groups, translate"
         + " (tiny test model; base and DATM), evaluate (BLEU, chrF++ and COMET with tiny test"
-        + " COMET models), report.")
+        + " COMET models), analyze (DATM against base), report.")
 public final class DemoCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
   @Mixin RegistryOptions registryOptions;
@@ -106,8 +108,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     Path model = data.resolve("models").resolve("tiny-llama");
     // Base model on four directions, then DATM on de-en: group 1's merged xx-en adapter.
-    translate(out, warehouse, registry, run, model, "none", "de-en,en-de,fr-en,en-fr");
-    translate(out, warehouse, registry, run, model, "datm", "de-en");
+    String base = translate(out, warehouse, registry, run, model, "none", "de-en,en-de,fr-en,en-fr");
+    String datm = translate(out, warehouse, registry, run, model, "datm", "de-en");
 
     // tiny random COMET models in the published layout, exported by deploy/export/export_comet.py
     Path comet = data.resolve("models").resolve("tiny-comet");
@@ -127,8 +129,17 @@ public final class DemoCommand implements Callable<Integer> {
     }
     out.flush();
 
+    // the paper's analysis of the two systems: DATM against the base model
+    AnalyzeSystemsJob.Result analysis = new AnalyzeSystemsJob(warehouse, registry, run)
+        .option(AnalyzeSystemsJob.BASELINE, base).option(AnalyzeSystemsJob.SYSTEMS, datm).execute();
+    analysis.summary().forEach(d -> out.println("[analyze] " + d));
+    out.flush();
+
     ScoreReportJob.Result report = new ScoreReportJob(warehouse).execute();
     out.printf("[report] %d charts: %s/index.html%n", report.files().size() - 1, report.output());
+    AnalysisReportJob.Result page = new AnalysisReportJob(warehouse, registry).option(AnalysisReportJob.BASELINE, base)
+        .execute();
+    out.printf("[report] analysis: %s/%s%n", page.output(), AnalysisReportJob.PAGE);
     out.flush();
 
     out.printf("Tables: %s%nQuery them: bin/mtforge sql --warehouse %s \"SHOW TABLES\"%n",
@@ -137,7 +148,8 @@ public final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void translate(PrintWriter out, Warehouse warehouse, LanguageRegistry registry,
+  /** Translates and returns the system id. */
+  private static String translate(PrintWriter out, Warehouse warehouse, LanguageRegistry registry,
       RunContext run, Path model, String routing, String directions) {
     TranslateTestSetJob.Result translated =
         new TranslateTestSetJob(warehouse, registry, run)
@@ -153,5 +165,6 @@ public final class DemoCommand implements Callable<Integer> {
         translated.systemId(), directions, translated.segmentsTranslated(),
         translated.segmentsSkipped(), 100 * translated.paddingWaste());
     out.flush();
+    return translated.systemId();
   }
 }

@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
       MergeGroupsCommand.class,
       ScoreCommand.class,
       EvaluateCommand.class,
+      ImportTranslationsCommand.class,
+      AnalyzeCommand.class,
       ReportCommand.class,
       CommandLine.HelpCommand.class
     },

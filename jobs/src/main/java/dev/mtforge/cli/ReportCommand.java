@@ -1,8 +1,10 @@
 package dev.mtforge.cli;
 
 import dev.mtforge.jobs.config.JobConfig;
+import dev.mtforge.jobs.report.AnalysisReportJob;
 import dev.mtforge.jobs.report.ScoreReportJob;
 import dev.mtforge.jobs.warehouse.Warehouse;
+import dev.mtforge.schemas.tables.Tables;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -18,9 +20,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Draw system_scores as PNG bar charts (per test set and metric: language pairs,"
         + " and language-group means per direction) with an offline index.html of the charts and"
-        + " their numbers. Safe to run again: the files are replaced.")
+        + " their numbers; when analyze has run, also analysis.html (deltas heatmaps, group and"
+        + " resource bars, curves, DAT vs DATM, off-target). Safe to run again: the files are replaced.")
 public final class ReportCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
+  @Mixin RegistryOptions registryOptions;
   @Spec CommandSpec spec;
 
   @Option(names = "--out", paramLabel = "<folder>",
@@ -30,6 +34,10 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(names = "--systems", paramLabel = "<ids>",
       description = "Comma-separated system ids (report.systems). Default: all.")
   String systems;
+
+  @Option(names = "--baseline", paramLabel = "<system>",
+      description = "Draw only the analysis against this baseline (report.baseline). Default: every analysis.")
+  String baseline;
 
   public static void main(String[] args) {
     System.exit(MtforgeCli.run(new ReportCommand(), args));
@@ -46,6 +54,15 @@ public final class ReportCommand implements Callable<Integer> {
         .execute();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Wrote %d charts and index.html to %s%n", result.files().size() - 1, result.output());
+    if (warehouse.exists(Tables.ANALYSIS_DELTAS.name()) && !warehouse.read(Tables.ANALYSIS_DELTAS).isEmpty()) {
+      AnalysisReportJob.Result analysis = new AnalysisReportJob(warehouse, registryOptions.registry())
+          .option(AnalysisReportJob.OUTPUT, result.output())
+          .option(AnalysisReportJob.SYSTEMS, systems != null ? systems : config.get(ScoreReportJob.SYSTEMS).orElse(null))
+          .option(AnalysisReportJob.BASELINE, baseline != null ? baseline : config.get(AnalysisReportJob.BASELINE).orElse(null))
+          .execute();
+      out.printf("Wrote the analysis against %s (%d charts) to %s/%s%n", String.join(", ", analysis.baselines()),
+          analysis.files().size() - 1, analysis.output(), AnalysisReportJob.PAGE);
+    }
     out.flush();
     return 0;
   }

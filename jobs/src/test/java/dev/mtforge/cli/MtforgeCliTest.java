@@ -38,7 +38,7 @@ class MtforgeCliTest {
 
   @ParameterizedTest
   @ValueSource(strings = {
-    "demo", "init", "prepare", "build-training", "score", "evaluate", "merge", "register-adapters",
+    "demo", "init", "prepare", "build-training", "score", "evaluate", "import-translations", "analyze", "merge", "register-adapters",
     "merge-groups", "translate", "sql", "languages", "tables"
   })
   void everySubcommandExplainsItself(String command) {

@@ -1,6 +1,8 @@
 package dev.mtforge.jobs.translate;
 
 import dev.mtforge.jobs.progress.JobProgress;
+import dev.mtforge.jobs.systems.AdapterLanguages;
+import dev.mtforge.jobs.systems.SystemsTable;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
@@ -312,6 +314,8 @@ public final class TranslateTestSetJob {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      new SystemsTable(warehouse).record(List.of(TranslatedSystem.row(s, systemId, pkg.manifest().name(), routes,
+          AdapterLanguages.load(warehouse, registry))), run, "translate:" + s.model);
       return new Result(systemId, written, total - missing, chunks, promptTokens, padded.value(), outputTokens, seconds,
           decodeMs / 1000, cpuNanos.value() / 1e9);
     } finally {

@@ -7,7 +7,9 @@ import dev.mtforge.schemas.tables.TableContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -136,7 +138,7 @@ public final class Warehouse {
    * Delta MERGE). Returns the number of rows inserted.
    */
   public long insertNew(TableContract contract, Dataset<Row> rows) {
-    return merge(contract, rows, false);
+    return merge(contract, rows, false, null);
   }
 
   /**
@@ -145,7 +147,33 @@ public final class Warehouse {
    * are not rewritten and keep their original run id. Returns the rows inserted or changed.
    */
   public long upsert(TableContract contract, Dataset<Row> rows) {
-    return merge(contract, rows, true);
+    return merge(contract, rows, true, null);
+  }
+
+  /**
+   * Makes a slice of the table hold exactly {@code rows}, in one MERGE: rows are inserted or
+   * updated on the key as by {@link #upsert}, and rows of the slice whose key is not among them
+   * are deleted. The slice is the rows whose columns hold one of the given values (every entry
+   * must match), e.g. {@code Map.of("system_id", List.of("a", "b"))}. For derived tables whose
+   * re-run must replace what the last run of the same inputs wrote. Returns rows inserted,
+   * changed or deleted.
+   */
+  public long replaceSlice(TableContract contract, Dataset<Row> rows, Map<String, ? extends Collection<?>> slice) {
+    if (slice.isEmpty()) {
+      throw new IllegalArgumentException("Cannot replace a slice of table " + contract.name() + ": no slice given");
+    }
+    List<String> conditions = new ArrayList<>();
+    for (Map.Entry<String, ? extends Collection<?>> e : slice.entrySet()) {
+      if (!contract.columnNames().contains(e.getKey()) || e.getValue().isEmpty()) {
+        throw new IllegalArgumentException(
+            "Cannot replace a slice of table " + contract.name() + ": column '" + e.getKey() + "' with values "
+                + e.getValue());
+      }
+      conditions.add("t.`" + e.getKey() + "` IN (" + e.getValue().stream()
+          .map(v -> v instanceof Number ? v.toString() : SqlText.literal(v.toString()))
+          .collect(Collectors.joining(", ")) + ")");
+    }
+    return merge(contract, rows, true, String.join(" AND ", conditions));
   }
 
   /** Plain names of the Delta tables in this warehouse. */
@@ -153,7 +181,7 @@ public final class Warehouse {
     return deltaFolders();
   }
 
-  private long merge(TableContract contract, Dataset<Row> rows, boolean replaceMatched) {
+  private long merge(TableContract contract, Dataset<Row> rows, boolean replaceMatched, String deleteUnmatched) {
     ensure(contract);
     Dataset<Row> conformed = conform(contract, rows);
     // one view per MERGE: two jobs writing the same table from threads of one session (a notebook)
@@ -178,9 +206,13 @@ public final class Warehouse {
       sql.append(" WHEN MATCHED AND NOT (").append(changed).append(") THEN UPDATE SET *");
     }
     sql.append(" WHEN NOT MATCHED THEN INSERT *");
+    if (deleteUnmatched != null) {
+      sql.append(" WHEN NOT MATCHED BY SOURCE AND ").append(deleteUnmatched).append(" THEN DELETE");
+    }
     LOG.info("Merging into {}", contract.name());
-    // Both MERGEs are idempotent (insert missing keys; rewrite only changed rows), so a commit that
-    // lost a race with another writer is simply run again against the table's new version.
+    // Both MERGEs are idempotent (insert missing keys; rewrite only changed rows; delete the
+    // caller's stale rows), so a commit that lost a race with another writer is simply run again
+    // against the table's new version.
     Row metrics;
     String described = JobProgress.step(spark, "writing " + contract.name());
     try {
@@ -191,8 +223,13 @@ public final class Warehouse {
     }
     long inserted = metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
     long updated = metrics.getLong(metrics.fieldIndex("num_updated_rows"));
-    LOG.info("Wrote {}: {} rows inserted, {} updated", contract.name(), inserted, updated);
-    return inserted + updated;
+    long deleted = metrics.getLong(metrics.fieldIndex("num_deleted_rows"));
+    if (deleted > 0) {
+      LOG.info("Wrote {}: {} rows inserted, {} updated, {} deleted", contract.name(), inserted, updated, deleted);
+    } else {
+      LOG.info("Wrote {}: {} rows inserted, {} updated", contract.name(), inserted, updated);
+    }
+    return inserted + updated + deleted;
   }
 
   /** Null-safe equality of a column in target and source; maps have no equality in Spark SQL. */

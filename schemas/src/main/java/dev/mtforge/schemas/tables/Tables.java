@@ -182,6 +182,107 @@ public final class Tables {
           "A merge of several adapters into one, with its inputs (and their sha256), options and"
               + " per-tensor statistics.");
 
+  /**
+   * What each system is: who made it, with which strategy, model, adapters, decoding and prompt.
+   * {@code translate} and {@code import-translations} write it; {@code analyze} back-fills rows of
+   * older systems from {@code translations}.
+   */
+  public static final TableContract SYSTEMS =
+      TableContract.of(
+          "systems",
+          "system_id STRING NOT NULL, made_by STRING NOT NULL, strategy STRING NOT NULL,"
+              + " model STRING, training_languages ARRAY<STRING>, adapters MAP<STRING, STRING>,"
+              + " decoding MAP<STRING, STRING>, prompt_template STRING, prompt_text STRING,"
+              + " pivot_lang STRING",
+          List.of(),
+          List.of("system_id"),
+          "One system (a system_id of translations): made_by is translate or import; strategy is"
+              + " none, separate, group, multilingual, dat, datm or external; training_languages are"
+              + " the languages its adapters were trained on ([] for none, null when unknown);"
+              + " adapters maps a language pair (de-en) to the adapter_id that translated it;"
+              + " decoding holds the generation settings by name (num_beams, max_new_tokens, ...);"
+              + " prompt_template names the prompt and prompt_text is it with {src_lang},"
+              + " {tgt_lang} and {source} placeholders; pivot_lang is the language a pivoted"
+              + " system translates through (null: direct).");
+
+  /**
+   * Conflict and synergy: each system against a baseline per language pair (with sacreBLEU's
+   * paired bootstrap), and the pair deltas averaged per direction, language group and resource
+   * level.
+   */
+  public static final TableContract ANALYSIS_DELTAS =
+      TableContract.of(
+          "analysis_deltas",
+          "baseline_id STRING NOT NULL, system_id STRING NOT NULL, dataset STRING NOT NULL,"
+              + " split STRING NOT NULL, metric STRING NOT NULL, scope STRING NOT NULL,"
+              + " direction STRING NOT NULL, src_lang STRING, tgt_lang STRING, language STRING,"
+              + " group_id INT, resource_level STRING, score DOUBLE NOT NULL,"
+              + " baseline_score DOUBLE NOT NULL, delta DOUBLE NOT NULL, p_value DOUBLE,"
+              + " significant BOOLEAN, reading STRING NOT NULL, pairs INT NOT NULL,"
+              + " wins INT NOT NULL, losses INT NOT NULL, segments BIGINT NOT NULL,"
+              + " higher_is_better BOOLEAN NOT NULL, samples INT NOT NULL, seed BIGINT NOT NULL",
+          List.of(),
+          List.of(
+              "baseline_id", "system_id", "dataset", "split", "metric", "scope", "direction",
+              "src_lang", "tgt_lang", "group_id", "resource_level"),
+          "A system against a baseline on one test set and metric. scope pair: one language pair"
+              + " (language is its non-English side), delta = score - baseline_score, p_value from"
+              + " sacreBLEU's paired bootstrap (samples, seed) on the pair's segments in (doc_id,"
+              + " seg_id) order, significant when p_value <= 0.05; scope group, resource or"
+              + " direction: means of the pair rows, with pairs counted and wins/losses counting"
+              + " significant pairs better/worse than the baseline. reading is the paper's: synergy"
+              + " when the system is better (delta > 0, or < 0 for TER), conflict when worse.");
+
+  /** The curse-of-multilinguality curve: mean score per direction against training languages. */
+  public static final TableContract ANALYSIS_CURVES =
+      TableContract.of(
+          "analysis_curves",
+          "baseline_id STRING NOT NULL, system_id STRING NOT NULL, dataset STRING NOT NULL,"
+              + " split STRING NOT NULL, metric STRING NOT NULL, direction STRING NOT NULL,"
+              + " strategy STRING, training_languages INT, score DOUBLE NOT NULL, pairs INT NOT NULL,"
+              + " anchor_score DOUBLE, anchor_pairs INT NOT NULL",
+          List.of(),
+          List.of("baseline_id", "system_id", "dataset", "split", "metric", "direction"),
+          "One point of the curse-of-multilinguality curve: an analysed system (or the baseline)"
+              + " with the number of languages in systems.training_languages and its mean pair"
+              + " score per direction (xx-en, en-xx, xx-yy, or all); anchor_score is the mean over"
+              + " the anchor pairs, those every system of the analysis was scored on.");
+
+  /** DAT against DATM: what merging the adapters cost, per direction and group. */
+  public static final TableContract ANALYSIS_MERGE_COST =
+      TableContract.of(
+          "analysis_merge_cost",
+          "datm_system_id STRING NOT NULL, dat_system_id STRING NOT NULL,"
+              + " dataset STRING NOT NULL, split STRING NOT NULL, metric STRING NOT NULL,"
+              + " direction STRING NOT NULL, group_id INT, pairs INT NOT NULL,"
+              + " dat_score DOUBLE NOT NULL, datm_score DOUBLE NOT NULL, delta DOUBLE NOT NULL,"
+              + " merges INT NOT NULL, merged_adapters INT NOT NULL, input_parameters BIGINT,"
+              + " output_parameters BIGINT, merged_parameters BIGINT,"
+              + " delta_per_million_parameters DOUBLE, cost_ratio_vs_xx_en DOUBLE",
+          List.of(),
+          List.of("datm_system_id", "dat_system_id", "dataset", "split", "metric", "direction", "group_id"),
+          "DATM against DAT (same model) on the pairs whose DATM adapter is a merge output:"
+              + " delta = mean(datm - dat) pair score per direction and merge group (group_id"
+              + " null: the whole direction); merged_parameters = parameters of the merge inputs"
+              + " minus the output's (read from the adapter files), delta_per_million_parameters ="
+              + " delta / merged_parameters * 1e6; on a direction row other than xx-en,"
+              + " cost_ratio_vs_xx_en is its delta per parameter over xx-en's (the paper: 6.86 for"
+              + " en-xx).");
+
+  /** Share of outputs in the wrong language, per system and pair. */
+  public static final TableContract ANALYSIS_OFF_TARGET =
+      TableContract.of(
+          "analysis_off_target",
+          "system_id STRING NOT NULL, dataset STRING NOT NULL, split STRING NOT NULL,"
+              + " src_lang STRING NOT NULL, tgt_lang STRING NOT NULL, direction STRING NOT NULL,"
+              + " segments BIGINT NOT NULL, checked BIGINT NOT NULL, off_target BIGINT NOT NULL,"
+              + " rate DOUBLE, top_wrong_lang STRING",
+          List.of(),
+          List.of("system_id", "dataset", "split", "src_lang", "tgt_lang"),
+          "Off-target outputs of a system on a language pair, from translations: checked counts"
+              + " the outputs with a language verdict, rate = off_target / checked (null when none"
+              + " was checked), top_wrong_lang the language most often detected instead.");
+
   /** Every contract, in pipeline order. */
   public static final List<TableContract> ALL =
       List.of(
@@ -196,7 +297,12 @@ public final class Tables {
           SEGMENT_SCORES,
           SYSTEM_SCORES,
           ADAPTERS,
-          MERGES);
+          MERGES,
+          SYSTEMS,
+          ANALYSIS_DELTAS,
+          ANALYSIS_CURVES,
+          ANALYSIS_MERGE_COST,
+          ANALYSIS_OFF_TARGET);
 
   private static final Map<String, TableContract> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(TableContract::name, Function.identity()));

@@ -15,7 +15,8 @@ class TablesTest {
             "languages", "parallel_sentences", "paragraph_sentences", "rejected_pairs",
             "wmt_system_outputs", "data_stats",
             "training_shards", "translations", "segment_scores", "system_scores", "adapters",
-            "merges");
+            "merges", "systems", "analysis_deltas", "analysis_curves", "analysis_merge_cost",
+            "analysis_off_target");
     for (TableContract table : Tables.ALL) {
       List<String> columns = table.columnNames();
       assertThat(columns.subList(columns.size() - 3, columns.size()))
