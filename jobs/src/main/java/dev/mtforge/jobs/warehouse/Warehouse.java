@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,6 +24,7 @@ import scala.Option;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,7 @@ public final class Warehouse {
   private final SparkSession spark;
   private final String location;
   private final String database;
+  private final Set<String> upToDate = ConcurrentHashMap.newKeySet();
 
   private Warehouse(SparkSession spark, String location, String database) {
     this.spark = spark;
@@ -87,10 +91,43 @@ public final class Warehouse {
     return location + "/" + table;
   }
 
-  /** Creates the table of a contract if it does not exist yet (an empty Delta table). */
+  /**
+   * Creates the table of a contract if it does not exist yet (an empty Delta table). A table
+   * written under an older contract gets the nullable columns the contract has added since (see
+   * {@link #addMissingColumns}), once per table and warehouse object.
+   */
   public void ensure(TableContract contract) {
     releaseIfElsewhere(contract.name());
     spark.sql(contract.createTableSql(qualifiedName(contract.name()), tablePath(contract.name())));
+    if (upToDate.add(contract.name())) {
+      addMissingColumns(contract);
+    }
+  }
+
+  /**
+   * Contracts only ever add nullable columns; a table created before one was added gets it with
+   * {@code ALTER TABLE … ADD COLUMNS} (placed after its predecessor in the contract), so an
+   * existing warehouse keeps working with a newer mtforge. Old rows read the new column as null.
+   */
+  private void addMissingColumns(TableContract contract) {
+    StructType actual = spark.table(qualifiedName(contract.name())).schema();
+    String previous = null;
+    List<String> added = new ArrayList<>();
+    for (StructField field : contract.schema().fields()) {
+      if (actual.getFieldIndex(field.name()).isEmpty()) {
+        if (!field.nullable()) {
+          throw new IllegalStateException("Cannot open table " + contract.name() + " at " + tablePath(contract.name())
+              + ": it lacks column '" + field.name() + "', which is NOT NULL in its contract and cannot be added");
+        }
+        spark.sql("ALTER TABLE " + qualifiedName(contract.name()) + " ADD COLUMNS (`" + field.name() + "` "
+            + field.dataType().sql() + (previous == null ? " FIRST" : " AFTER `" + previous + "`") + ")");
+        added.add(field.name());
+      }
+      previous = field.name();
+    }
+    if (!added.isEmpty()) {
+      LOG.info("Table {}: added columns {} of its current contract", contract.name(), added);
+    }
   }
 
   /** True when the table's folder holds a Delta table. */
