@@ -1,6 +1,7 @@
 package dev.mtforge.cli;
 
 import dev.mtforge.jobs.evaluate.EvaluateTranslationsJob;
+import dev.mtforge.jobs.report.DirectionMatrixJob;
 import dev.mtforge.jobs.report.ScoreReportJob;
 import dev.mtforge.jobs.init.InitWarehouseJob;
 import dev.mtforge.jobs.merge.MergeAdapterGroupsJob;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
     description = "Run the pipeline end to end on the bundled sample data (sample-data/) with the"
         + " embedded defaults: local Spark, Delta tables under --warehouse (default ./warehouse)."
         + " Stages: init, prepare, build-training, register-adapters, merge-groups, translate"
-        + " (tiny test model; base and DATM), evaluate, report.")
+        + " (tiny test model; base and DATM, and all 90 directions of a 10-language multi-way sample),"
+        + " evaluate, report (bar charts and direction matrices).")
 public final class DemoCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
   @Mixin RegistryOptions registryOptions;
@@ -108,6 +110,22 @@ public final class DemoCommand implements Callable<Integer> {
     translate(out, warehouse, registry, run, model, "none", "de-en,en-de,fr-en,en-fr");
     translate(out, warehouse, registry, run, model, "datm", "de-en");
 
+    // Every direction of a 10-language multi-way sample (90), read through its English alignment.
+    out.print("[prepare] multi-way sample: " + PrepareCommand.describe(new PrepareCorpusJob(warehouse, registry, run)
+        .source(SourceFormat.FLORES200, data.resolve("multiway").resolve("flores200").toString())
+        .option(PrepareCorpusJob.DATASET, "flores-multiway").execute()));
+    TranslateTestSetJob.Result all =
+        new TranslateTestSetJob(warehouse, registry, run)
+            .option(TranslateTestSetJob.MODEL, model.toString())
+            .option(TranslateTestSetJob.TEST_SET, "flores-multiway:devtest")
+            .option(TranslateTestSetJob.DIRECTIONS, "all")
+            .option(TranslateTestSetJob.NUM_BEAMS, "1")
+            .option(TranslateTestSetJob.MAX_NEW_TOKENS, "32")
+            .execute();
+    out.printf("[translate] %s (all directions of flores-multiway): %d segments translated, %d already present%n",
+        all.systemId(), all.segmentsTranslated(), all.segmentsSkipped());
+    out.flush();
+
     EvaluateTranslationsJob.Result scores =
         new EvaluateTranslationsJob(warehouse, registry, run)
             .option(EvaluateTranslationsJob.METRICS, "bleu,chrf++")
@@ -121,6 +139,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     ScoreReportJob.Result report = new ScoreReportJob(warehouse).execute();
     out.printf("[report] %d charts: %s/index.html%n", report.files().size() - 1, report.output());
+    DirectionMatrixJob.Result matrices = new DirectionMatrixJob(warehouse, registry).execute();
+    out.printf("[report] %d direction matrices: %s/%s%n", matrices.matrices(), matrices.output(), DirectionMatrixJob.PAGE);
     out.flush();
 
     out.printf("Tables: %s%nQuery them: bin/mtforge sql --warehouse %s \"SHOW TABLES\"%n",

@@ -1,6 +1,7 @@
 package dev.mtforge.cli;
 
 import dev.mtforge.jobs.config.JobConfig;
+import dev.mtforge.jobs.report.DirectionMatrixJob;
 import dev.mtforge.jobs.report.ScoreReportJob;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import java.io.PrintWriter;
@@ -18,9 +19,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Draw system_scores as PNG bar charts (per test set and metric: language pairs,"
         + " and language-group means per direction) with an offline index.html of the charts and"
-        + " their numbers. Safe to run again: the files are replaced.")
+        + " their numbers; with --matrix, a source x target heatmap per system, test set and metric with"
+        + " LLaMAX's X->all / all->X averages (matrix.html). Safe to run again: the files are replaced.")
 public final class ReportCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
+  @Mixin RegistryOptions registryOptions;
   @Spec CommandSpec spec;
 
   @Option(names = "--out", paramLabel = "<folder>",
@@ -31,6 +34,10 @@ public final class ReportCommand implements Callable<Integer> {
       description = "Comma-separated system ids (report.systems). Default: all.")
   String systems;
 
+  @Option(names = "--matrix",
+      description = "Draw the direction matrices (heatmaps and matrix.html) instead of the bar charts.")
+  boolean matrix;
+
   public static void main(String[] args) {
     System.exit(MtforgeCli.run(new ReportCommand(), args));
   }
@@ -40,11 +47,21 @@ public final class ReportCommand implements Callable<Integer> {
     SparkSession spark = sparkOptions.session("report");
     JobConfig config = sparkOptions.jobConfig(spark.sparkContext().getConf());
     Warehouse warehouse = sparkOptions.openWarehouse(spark);
+    PrintWriter out = spec.commandLine().getOut();
+    if (matrix) {
+      DirectionMatrixJob.Result result = new DirectionMatrixJob(warehouse, registryOptions.registry())
+          .option(DirectionMatrixJob.OUTPUT, output != null ? output : config.get(DirectionMatrixJob.OUTPUT).orElse(null))
+          .option(DirectionMatrixJob.SYSTEMS, systems != null ? systems : config.get(DirectionMatrixJob.SYSTEMS).orElse(null))
+          .execute();
+      out.printf("Wrote %d direction matrices and %s to %s%n", result.matrices(), DirectionMatrixJob.PAGE,
+          result.output());
+      out.flush();
+      return 0;
+    }
     ScoreReportJob.Result result = new ScoreReportJob(warehouse)
         .option(ScoreReportJob.OUTPUT, output != null ? output : config.get(ScoreReportJob.OUTPUT).orElse(null))
         .option(ScoreReportJob.SYSTEMS, systems != null ? systems : config.get(ScoreReportJob.SYSTEMS).orElse(null))
         .execute();
-    PrintWriter out = spec.commandLine().getOut();
     out.printf("Wrote %d charts and index.html to %s%n", result.files().size() - 1, result.output());
     out.flush();
     return 0;
