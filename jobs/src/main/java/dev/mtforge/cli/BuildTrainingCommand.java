@@ -67,7 +67,7 @@ public final class BuildTrainingCommand implements Callable<Integer> {
   @Option(names = "--code-switch-ratio", paramLabel = "<p>",
       description = "Probability that a source word found in a dictionary is replaced, in (0, 1]; required with"
           + " --code-switch (training.code-switch-ratio).")
-  String codeSwitchRatio;
+  Double codeSwitchRatio;
 
   @Option(names = "--sample-total", paramLabel = "<n>",
       description = "Pairs per direction after temperature sampling (training.sample-total). Default: all pairs (N).")
@@ -87,6 +87,13 @@ public final class BuildTrainingCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "Invalid value '" + sampleTotal + "' for option '--sample-total': must be 1 or more");
     }
+    if ((codeSwitch == null) != (codeSwitchRatio == null)) {
+      throw new ParameterException(spec.commandLine(), "Options '--code-switch' and '--code-switch-ratio' go together");
+    }
+    if (codeSwitchRatio != null && !(codeSwitchRatio > 0 && codeSwitchRatio <= 1)) {
+      throw new ParameterException(spec.commandLine(),
+          "Invalid value '" + codeSwitchRatio + "' for option '--code-switch-ratio': must be a probability in (0, 1]");
+    }
     SparkSession spark = sparkOptions.session("build-training");
     Warehouse warehouse = sparkOptions.openWarehouse(spark);
     JobConfig config = sparkOptions.jobConfig(spark.sparkContext().getConf());
@@ -100,7 +107,7 @@ public final class BuildTrainingCommand implements Callable<Integer> {
     option(job, config, BuildTrainingShardsJob.TEMPERATURE, temperature == null ? null : temperature.toString());
     option(job, config, BuildTrainingShardsJob.SAMPLE_TOTAL, sampleTotal == null ? null : sampleTotal.toString());
     option(job, config, BuildTrainingShardsJob.CODE_SWITCH, codeSwitch);
-    option(job, config, BuildTrainingShardsJob.CODE_SWITCH_RATIO, codeSwitchRatio);
+    option(job, config, BuildTrainingShardsJob.CODE_SWITCH_RATIO, codeSwitchRatio == null ? null : codeSwitchRatio.toString());
     BuildTrainingShardsJob.Result result = job.execute();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Wrote %d %s shards (%d pairs) under %s; %d training_shards rows changed.%n",

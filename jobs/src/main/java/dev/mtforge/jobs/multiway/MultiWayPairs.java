@@ -7,7 +7,9 @@ import static org.apache.spark.sql.functions.when;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.tables.Tables;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -68,7 +70,21 @@ public final class MultiWayPairs {
   public static Dataset<Row> pairs(Warehouse warehouse, String dataset, String split, List<Direction> directions) {
     Dataset<Row> stored = only(testSet(warehouse, dataset, split), directions);
     // Only directions a split does not store are derived: a stored en-de WMT set must not also
-    // become a de-en one, nor add rows to a stored de-en set.
+    // become a de-en one, nor add rows to a stored de-en set. When every split stores every
+    // requested direction (English-centric requests), there is nothing to join.
+    Set<String> storedGroups = new HashSet<>();
+    for (Row r : stored.select("split", "src_lang", "tgt_lang").distinct().collectAsList()) {
+      storedGroups.add(r.getString(0) + " " + r.getString(1) + "-" + r.getString(2));
+    }
+    boolean complete = true;
+    for (Row r : testSet(warehouse, dataset, split).select("split").distinct().collectAsList()) {
+      for (Direction d : directions) {
+        complete &= storedGroups.contains(r.getString(0) + " " + d);
+      }
+    }
+    if (complete) {
+      return stored.select(columns());
+    }
     Dataset<Row> derived = derive(sides(testSet(warehouse, dataset, split)), directions)
         .join(stored.select("dataset", "split", "src_lang", "tgt_lang").distinct(),
             new String[] {"dataset", "split", "src_lang", "tgt_lang"}, "left_anti");
