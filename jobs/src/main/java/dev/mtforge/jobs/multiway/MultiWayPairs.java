@@ -99,18 +99,31 @@ public final class MultiWayPairs {
    */
   public static Dataset<Row> references(Warehouse warehouse, Dataset<Row> needed) {
     Dataset<Row> stored = warehouse.read(Tables.PARALLEL_SENTENCES);
-    List<Row> groups = needed.select("dataset", "split", "src_lang", "tgt_lang").distinct()
-        .join(stored.select("dataset", "split", "src_lang", "tgt_lang").distinct(),
-            new String[] {"dataset", "split", "src_lang", "tgt_lang"}, "left_anti")
-        .collectAsList();
-    if (groups.isEmpty()) {
+    List<Row> neededGroups = needed.select("dataset", "split", "src_lang", "tgt_lang").distinct().collectAsList();
+    if (neededGroups.isEmpty()) {
       return stored.select(columns());
     }
-    Dataset<Row> wanted = warehouse.spark().createDataFrame(groups, groups.get(0).schema());
-    Dataset<Row> testSets = stored.join(functions.broadcast(wanted.select("dataset", "split").distinct()),
-        new String[] {"dataset", "split"}, "left_semi");
+    // Only the test sets being scored are looked at (the table is partitioned by dataset and
+    // split; training data can be millions of rows).
+    Column inTestSets = lit(false);
+    Set<String> testSetNames = new HashSet<>();
+    for (Row g : neededGroups) {
+      if (testSetNames.add(g.getString(0) + "/" + g.getString(1))) {
+        inTestSets = inTestSets.or(col("dataset").equalTo(g.getString(0)).and(col("split").equalTo(g.getString(1))));
+      }
+    }
+    Dataset<Row> testSets = stored.where(inTestSets);
+    Set<String> storedGroups = new HashSet<>();
+    for (Row r : testSets.select("dataset", "split", "src_lang", "tgt_lang").distinct().collectAsList()) {
+      storedGroups.add(r.mkString("\u0001"));
+    }
+    List<Row> missing = neededGroups.stream().filter(g -> !storedGroups.contains(g.mkString("\u0001"))).toList();
+    if (missing.isEmpty()) {
+      return stored.select(columns());
+    }
+    Dataset<Row> wanted = warehouse.spark().createDataFrame(missing, missing.get(0).schema());
     List<Direction> directions = new ArrayList<>();
-    for (Row g : groups) {
+    for (Row g : missing) {
       directions.add(new Direction(g.getString(2), g.getString(3)));
     }
     Dataset<Row> derived = derive(sides(testSets), directions)
