@@ -23,15 +23,25 @@ public final class S3ProxyServer implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path baseDir;
+  private final String accessKey;
+  private final String secretKey;
 
-  private S3ProxyServer(Process process, int port, Path baseDir) {
+  private S3ProxyServer(Process process, int port, Path baseDir, String accessKey, String secretKey) {
     this.process = process;
     this.port = port;
     this.baseDir = baseDir;
+    this.accessKey = accessKey;
+    this.secretKey = secretKey;
   }
 
   /** Starts the server and waits (at most 60 s) until it accepts connections. */
   public static S3ProxyServer start(Path workDir) throws IOException, InterruptedException {
+    return start(workDir, ACCESS_KEY, SECRET_KEY);
+  }
+
+  /** Starts the server with the given credentials (a secret a test can search for). */
+  public static S3ProxyServer start(Path workDir, String accessKey, String secretKey)
+      throws IOException, InterruptedException {
     Path jar = Path.of(System.getProperty("mtforge.s3proxy.jar", "target/s3proxy/s3proxy.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("s3proxy jar not found at " + jar + " (run the tests through Maven)");
@@ -45,8 +55,8 @@ public final class S3ProxyServer implements AutoCloseable {
     try (Writer w = Files.newBufferedWriter(properties)) {
       w.write("s3proxy.endpoint=http://127.0.0.1:" + port + "\n");
       w.write("s3proxy.authorization=aws-v2-or-v4\n");
-      w.write("s3proxy.identity=" + ACCESS_KEY + "\n");
-      w.write("s3proxy.credential=" + SECRET_KEY + "\n");
+      w.write("s3proxy.identity=" + accessKey + "\n");
+      w.write("s3proxy.credential=" + secretKey + "\n");
       w.write("jclouds.provider=filesystem\n");
       w.write("jclouds.filesystem.basedir=" + baseDir + "\n");
     }
@@ -56,7 +66,7 @@ public final class S3ProxyServer implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(workDir.resolve("s3proxy.log").toFile())
             .start();
-    S3ProxyServer server = new S3ProxyServer(process, port, baseDir);
+    S3ProxyServer server = new S3ProxyServer(process, port, baseDir, accessKey, secretKey);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -83,14 +93,24 @@ public final class S3ProxyServer implements AutoCloseable {
     conf.set("fs.s3a.endpoint", "http://127.0.0.1:" + port);
     conf.set("fs.s3a.path.style.access", "true");
     conf.set("fs.s3a.connection.ssl.enabled", "false");
-    conf.set("fs.s3a.access.key", ACCESS_KEY);
-    conf.set("fs.s3a.secret.key", SECRET_KEY);
+    conf.set("fs.s3a.access.key", accessKey);
+    conf.set("fs.s3a.secret.key", secretKey);
     conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     // Without these two, every multi-object delete against s3proxy stalls ~30 s (FEASIBILITY.md).
     conf.set("fs.s3a.multiobjectdelete.enable", "false");
     conf.set("fs.s3a.directory.marker.retention", "keep");
     conf.set("fs.s3a.attempts.maximum", "3");
     conf.set("fs.s3a.retry.limit", "3");
+  }
+
+  /** The endpoint URL. */
+  public String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** The folder the filesystem backend keeps the buckets in. */
+  public Path baseDir() {
+    return baseDir;
   }
 
   @Override

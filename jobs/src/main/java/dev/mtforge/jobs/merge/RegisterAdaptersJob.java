@@ -1,8 +1,5 @@
 package dev.mtforge.jobs.merge;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
@@ -159,66 +156,21 @@ public final class RegisterAdaptersJob {
   private List<Candidate> fromCsv(Configuration conf) {
     Path csv = new Path(source);
     List<Candidate> found = new ArrayList<>();
-    CsvMapper mapper = new CsvMapper();
-    CsvSchema schema = CsvSchema.emptySchema().withHeader();
     try {
       FileSystem fs = csv.getFileSystem(conf);
       Path base = fs.makeQualified(csv).getParent();
-      try (InputStream in = fs.open(csv);
-          MappingIterator<Map<String, String>> it = mapper.readerFor(Map.class).with(schema).readValues(in)) {
-        int line = 1;
-        while (it.hasNext()) {
-          line++;
-          Map<String, String> row = it.next();
-          String where = source + ":" + line;
-          String id = required(row, "adapter_id", where);
-          String pathText = required(row, "path", where);
-          Path path = new Path(pathText);
-          String qualified = path.isAbsoluteAndSchemeAuthorityNull() || path.toUri().getScheme() != null
-              ? fs.makeQualified(path).toString() : new Path(base, pathText).toString();
-          String direction = required(row, "direction", where);
-          if (!DIRECTIONS.contains(direction)) {
-            throw new InvalidInputException(where + ": direction '" + direction + "' is not one of " + new TreeSet<>(DIRECTIONS),
-                where, null);
-          }
-          String strategy = blankToNull(row.get("strategy"));
-          String language = blankToNull(row.get("language"));
-          String group = blankToNull(row.get("group_id"));
-          Integer groupId = null;
-          if (group != null) {
-            try {
-              groupId = Integer.parseInt(group);
-            } catch (NumberFormatException e) {
-              throw new InvalidInputException(where + ": group_id '" + group + "' is not an integer", where, null);
-            }
-            registry.group(groupId);
-          }
-          if (language != null) {
-            Language lang = registry.language(language);
-            if (groupId == null) {
-              groupId = lang.groups().first();
-            }
-          }
-          found.add(new Candidate(id, qualified, strategy != null ? strategy
-              : options.getOrDefault(STRATEGY, STRATEGY_DEFAULT), direction, language, groupId));
-        }
+      List<AdapterCsv.Entry> entries;
+      try (InputStream in = fs.open(csv)) {
+        entries = AdapterCsv.read(in, source, registry, options.getOrDefault(STRATEGY, STRATEGY_DEFAULT));
+      }
+      for (AdapterCsv.Entry e : entries) {
+        String qualified = e.relative() ? new Path(base, e.path()).toString() : fs.makeQualified(new Path(e.path())).toString();
+        found.add(new Candidate(e.id(), qualified, e.strategy(), e.direction(), e.language(), e.groupId()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + source, e);
     }
     return found;
-  }
-
-  private static String required(Map<String, String> row, String column, String where) {
-    String value = blankToNull(row.get(column));
-    if (value == null) {
-      throw new InvalidInputException(where + ": missing " + column, where, null);
-    }
-    return value;
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.trim();
   }
 
   private Dataset<Row> frame(List<Row> rows) {

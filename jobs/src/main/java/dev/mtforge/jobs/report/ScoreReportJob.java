@@ -153,6 +153,7 @@ public final class ScoreReportJob {
       if (!fs.rename(temporary, target)) {
         throw new IOException("rename to " + target + " failed");
       }
+      LOG.info("Wrote report file {}", target);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + target, e);
     }

@@ -204,6 +204,7 @@ public final class BuildTrainingShardsJob {
                   struct(col(CodeSwitchAugmentation.ORIGINAL).as("original"),
                       col(CodeSwitchAugmentation.REPLACEMENTS).as("replacements"))).as("code_switch")),
               Map.of("ignoreNullFields", "true"));
+      LOG.info("Writing {} training shards as JSONL to {}/jsonl", strategy, output);
       shardRows.select(col("adapter_id"), json.as("value"))
           .write().mode(SaveMode.Overwrite).partitionBy("adapter_id").text(output + "/jsonl");
       List<String> parquetColumns = new java.util.ArrayList<>(
@@ -211,6 +212,7 @@ public final class BuildTrainingShardsJob {
       if (codeSwitch.isPresent()) {
         parquetColumns.addAll(List.of(CodeSwitchAugmentation.ORIGINAL, CodeSwitchAugmentation.REPLACEMENTS));
       }
+      LOG.info("Writing {} training shards as parquet to {}/parquet", strategy, output);
       shardRows.select("adapter_id", parquetColumns.toArray(new String[0]))
           .write().mode(SaveMode.Overwrite).partitionBy("adapter_id").parquet(output + "/parquet");
 

@@ -1,6 +1,7 @@
 package dev.mtforge.jobs.warehouse;
 
 import dev.mtforge.schemas.tables.Lineage;
+import dev.mtforge.schemas.tables.SqlText;
 import dev.mtforge.schemas.tables.TableContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -42,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Warehouse {
   private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
+  private static final AtomicLong MERGE_VIEWS = new AtomicLong();
 
   private final SparkSession spark;
   private final String location;
@@ -63,7 +66,7 @@ public final class Warehouse {
   public static Warehouse open(SparkSession spark, String location, String database) {
     Warehouse warehouse = new Warehouse(spark, qualify(spark, location), database);
     if (database != null) {
-      spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + SqlText.qualified(database));
     }
     for (String table : warehouse.deltaFolders()) {
       warehouse.register(table);
@@ -83,7 +86,7 @@ public final class Warehouse {
 
   /** The name to use in SQL for a table: plain locally, {@code database.table} on a cluster. */
   public String qualifiedName(String table) {
-    return database == null ? "`" + table + "`" : database + ".`" + table + "`";
+    return database == null ? SqlText.identifier(table) : SqlText.qualified(database) + "." + SqlText.identifier(table);
   }
 
   /** The folder of a table. */
@@ -98,7 +101,12 @@ public final class Warehouse {
    */
   public void ensure(TableContract contract) {
     releaseIfElsewhere(contract.name());
-    spark.sql(contract.createTableSql(qualifiedName(contract.name()), tablePath(contract.name())));
+    if (!exists(contract.name())) {
+      LOG.info("Creating table {} at {}", contract.name(), tablePath(contract.name()));
+    }
+    String create = contract.createTableSql(qualifiedName(contract.name()), tablePath(contract.name()));
+    // CREATE TABLE IF NOT EXISTS is idempotent: a writer that created the table first makes it a no-op
+    ConcurrentCommits.retry(contract.name(), "create", () -> spark.sql(create));
     if (upToDate.add(contract.name())) {
       addMissingColumns(contract);
     }
@@ -119,8 +127,12 @@ public final class Warehouse {
           throw new IllegalStateException("Cannot open table " + contract.name() + " at " + tablePath(contract.name())
               + ": it lacks column '" + field.name() + "', which is NOT NULL in its contract and cannot be added");
         }
-        spark.sql("ALTER TABLE " + qualifiedName(contract.name()) + " ADD COLUMNS (`" + field.name() + "` "
-            + field.dataType().sql() + (previous == null ? " FIRST" : " AFTER `" + previous + "`") + ")");
+        String alter = "ALTER TABLE " + qualifiedName(contract.name()) + " ADD COLUMNS (`" + field.name() + "` "
+            + field.dataType().sql() + (previous == null ? " FIRST" : " AFTER `" + previous + "`") + ")";
+        // Another writer may add it at the same time: after a lost race the column may be there.
+        ConcurrentCommits.retry(contract.name(), "add column " + field.name(), () ->
+            spark.table(qualifiedName(contract.name())).schema().getFieldIndex(field.name()).isDefined()
+                ? null : spark.sql(alter));
         added.add(field.name());
       }
       previous = field.name();
@@ -184,7 +196,9 @@ public final class Warehouse {
   private long merge(TableContract contract, Dataset<Row> rows, boolean replaceMatched) {
     ensure(contract);
     Dataset<Row> conformed = conform(contract, rows);
-    String view = "mtforge_merge_source_" + contract.name();
+    // one view per MERGE: two jobs writing the same table from threads of one session (a notebook)
+    // must not swap each other's source rows
+    String view = "mtforge_merge_source_" + contract.name() + "_" + MERGE_VIEWS.incrementAndGet();
     conformed.createOrReplaceTempView(view);
     String on =
         contract.keyColumns().stream()
@@ -204,8 +218,15 @@ public final class Warehouse {
       sql.append(" WHEN MATCHED AND NOT (").append(changed).append(") THEN UPDATE SET *");
     }
     sql.append(" WHEN NOT MATCHED THEN INSERT *");
-    Row metrics = spark.sql(sql.toString()).first();
-    spark.catalog().dropTempView(view);
+    LOG.info("Merging into {}", contract.name());
+    // Both MERGEs are idempotent (insert missing keys; rewrite only changed rows), so a commit that
+    // lost a race with another writer is simply run again against the table's new version.
+    Row metrics;
+    try {
+      metrics = ConcurrentCommits.retry(contract.name(), "merge", () -> spark.sql(sql.toString()).first());
+    } finally {
+      spark.catalog().dropTempView(view);
+    }
     long inserted = metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
     long updated = metrics.getLong(metrics.fieldIndex("num_updated_rows"));
     LOG.info("Wrote {}: {} rows inserted, {} updated", contract.name(), inserted, updated);
@@ -248,8 +269,8 @@ public final class Warehouse {
 
   private void register(String table) {
     releaseIfElsewhere(table);
-    spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING delta LOCATION '"
-        + tablePath(table).replace("'", "\\'") + "'");
+    spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING delta LOCATION "
+        + SqlText.literal(tablePath(table)));
   }
 
   /**

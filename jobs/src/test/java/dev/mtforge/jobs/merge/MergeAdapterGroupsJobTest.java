@@ -74,10 +74,15 @@ class MergeAdapterGroupsJobTest {
     assertThat(Files.readAllBytes(local.resolve(PeftAdapter.WEIGHTS_FILE)))
         .isEqualTo(Files.readAllBytes(Path.of(java.net.URI.create(outDir + "/" + PeftAdapter.WEIGHTS_FILE))));
 
-    // CSV registration: relative path, strategy column, group from the language.
+    // CSV registration: relative path (inside the CSV's folder: paths leaving it are refused),
+    // strategy column, group from the language.
+    Path copy = Files.createDirectories(root.resolve("csv-adapters/de"));
+    for (String file : List.of(PeftAdapter.CONFIG_FILE, PeftAdapter.WEIGHTS_FILE)) {
+      Files.copy(SAMPLES.resolve("xx-en/de").resolve(file), copy.resolve(file));
+    }
     Path csv = root.resolve("adapters.csv");
     Files.writeString(csv, "adapter_id,path,direction,language,group_id,strategy\n"
-        + "csv-de," + root.relativize(SAMPLES.resolve("xx-en/de")) + ",xx-en,de,,manual\n");
+        + "csv-de,csv-adapters/de,xx-en,de,,manual\n");
     RegisterAdaptersJob.Result fromCsv =
         new RegisterAdaptersJob(warehouse, registry, RunContext.start("reg-2")).source(csv.toString()).execute();
     assertThat(fromCsv.inserted()).isEqualTo(1);

@@ -76,8 +76,8 @@ public record TableContract(
     if (!partitionColumns.isEmpty()) {
       sql.append(" PARTITIONED BY (").append(String.join(", ", partitionColumns)).append(")");
     }
-    sql.append(" COMMENT '").append(doc.replace("\\", "\\\\").replace("'", "\\'")).append("'");
-    sql.append(" LOCATION '").append(location.replace("'", "\\'")).append("'");
+    sql.append(" COMMENT ").append(SqlText.literal(doc));
+    sql.append(" LOCATION ").append(SqlText.literal(location));
     return sql.toString();
   }
 

@@ -2,6 +2,7 @@ package dev.mtforge.udfs.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mtforge.schemas.InvalidInputException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -103,12 +104,11 @@ public record ModelManifest(
     try {
       root = new ObjectMapper().readTree(json);
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": not JSON (" + e.getMessage() + ")", e);
+      throw invalid(file + ": not JSON (" + e.getMessage() + ")", file, e);
     }
     String format = text(root, "format", file);
     if (!FORMAT.equals(format)) {
-      throw new IllegalArgumentException(
-          file + ": format is '" + format + "', expected '" + FORMAT + "'");
+      throw invalid(file + ": format is '" + format + "', expected '" + FORMAT + "'", file, null);
     }
     JsonNode in = node(root, "inputs", file);
     JsonNode out = node(root, "outputs", file);
@@ -153,10 +153,15 @@ public record ModelManifest(
     return template.replace("{layer}", Integer.toString(layer));
   }
 
+  // a bad manifest is bad input data (exit 3), not a bug
+  private static InvalidInputException invalid(String message, String file, Throwable cause) {
+    return new InvalidInputException(message, file, cause);
+  }
+
   private static JsonNode node(JsonNode parent, String field, String file) {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
-      throw new IllegalArgumentException(file + ": missing field '" + field + "'");
+      throw invalid(file + ": missing field '" + field + "'", file, null);
     }
     return node;
   }
@@ -164,7 +169,7 @@ public record ModelManifest(
   private static String text(JsonNode parent, String field, String file) {
     JsonNode node = node(parent, field, file);
     if (!node.isTextual()) {
-      throw new IllegalArgumentException(file + ": field '" + field + "' must be a string, found " + node);
+      throw invalid(file + ": field '" + field + "' must be a string, found " + node, file, null);
     }
     return node.asText();
   }
@@ -172,8 +177,7 @@ public record ModelManifest(
   private static int integer(JsonNode parent, String field, String file) {
     JsonNode node = node(parent, field, file);
     if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() <= 0) {
-      throw new IllegalArgumentException(
-          file + ": field '" + field + "' must be a positive integer, found " + node);
+      throw invalid(file + ": field '" + field + "' must be a positive integer, found " + node, file, null);
     }
     return node.asInt();
   }

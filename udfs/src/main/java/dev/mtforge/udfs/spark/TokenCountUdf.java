@@ -1,6 +1,7 @@
 package dev.mtforge.udfs.spark;
 
 import dev.mtforge.schemas.InvalidInputException;
+import dev.mtforge.udfs.tokenize.HfTokenizers;
 import dev.mtforge.udfs.tokenize.TokenCounter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,14 +63,23 @@ public final class TokenCountUdf implements UDF1<String, Long> {
     } catch (IOException e) {
       throw new InvalidInputException("Cannot read tokenizer " + path + ": " + e.getMessage(), path, e);
     }
-    try {
-      TokenCounter.of(bytes);
-    } catch (RuntimeException e) {
+    check(bytes, file);
+    Broadcast<byte[]> content = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
+    return new TokenCountUdf(file, sha256(bytes), content);
+  }
+
+  /**
+   * Loads the content of a {@code tokenizer.json} once to reject a bad file before any write; any
+   * failure of the native loader becomes {@link InvalidInputException} naming the file.
+   */
+  public static void check(byte[] bytes, String file) {
+    HfTokenizers.check(bytes, file); // what would crash the native loader, named by file
+    try (var tokenizer = HfTokenizers.load(new java.io.ByteArrayInputStream(bytes))) {
+      tokenizer.encode("mtforge"); // a tokenizer that loads but cannot encode is as bad
+    } catch (IOException | RuntimeException e) {
       throw new InvalidInputException(
           "Cannot load tokenizer " + file + ": not a valid HF tokenizer.json (" + e.getMessage() + ")", file, e);
     }
-    Broadcast<byte[]> content = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
-    return new TokenCountUdf(file, sha256(bytes), content);
   }
 
   /** The {@code tokenizer.json} that was loaded, as recorded in the tables' {@code tokenizer} column. */

@@ -84,7 +84,7 @@ class InferencePiecesTest {
         .hasMessage("Model package " + dir + ": file 'model.onnx' named in mtforge-model.json is missing");
     Files.writeString(dir.resolve("mtforge-model.json"), "{\"format\": \"onnx-genai\"}");
     assertThatThrownBy(() -> ModelPackage.open(dir))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(dev.mtforge.schemas.InvalidInputException.class)
         .hasMessage(dir.resolve("mtforge-model.json") + ": format is 'onnx-genai', expected 'mtforge-causal-lm'");
   }
 

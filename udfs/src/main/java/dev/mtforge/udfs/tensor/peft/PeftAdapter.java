@@ -135,8 +135,8 @@ public final class PeftAdapter implements AutoCloseable {
       json = JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(path + ": not valid JSON: " + e.getOriginalMessage(), path, e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException e) { // in-memory bytes: only a character decoding problem gets here
+      throw new InvalidInputException(path + ": not valid JSON text: " + e.getMessage(), path, e);
     }
     if (json == null || !json.isObject()) {
       throw invalid(path, "not a JSON object");

@@ -98,13 +98,22 @@ public final class SafetensorsFile implements AutoCloseable {
 
   private static SafetensorsFile parse(TensorFiles.Input input, byte[] header, long dataStart, long dataLength) {
     String path = input.path();
+    // The format says UTF-8. Jackson would guess UTF-16/32 from leading NULs and fail with an
+    // IOException that is not a JsonProcessingException, so decode strictly first.
+    String text;
+    try {
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(header)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw SafetensorsException.of(path, "header is not valid UTF-8");
+    }
     JsonNode root;
     try {
-      root = JSON.readTree(header);
+      root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
       throw new SafetensorsException(path, null, "header is not valid JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     if (root == null || !root.isObject()) {
       throw SafetensorsException.of(path, "header is not a JSON object");
