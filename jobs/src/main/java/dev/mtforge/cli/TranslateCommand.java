@@ -98,7 +98,7 @@ public final class TranslateCommand implements Callable<Integer> {
   String batchSize;
 
   @Option(names = "--system-id", paramLabel = "<id>",
-      description = "system_id of the rows (inference.system-id). Default: <model>-<routing>.")
+      description = "system_id of the rows (inference.system-id). Default: <model>-<routing>[-<k>shot][-pivot-<lang>][-<prompt>].")
   String systemId;
 
   @Option(names = "--chat-template", paramLabel = "<bool>",

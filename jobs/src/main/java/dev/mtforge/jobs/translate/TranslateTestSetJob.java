@@ -108,7 +108,7 @@ public final class TranslateTestSetJob {
   /** Segments per forward batch; beam search runs batch-size x num-beams rows. */
   public static final String BATCH_SIZE = "inference.batch-size";
   public static final int BATCH_SIZE_DEFAULT = 8;
-  /** Value of the system_id column; default {@code <model>-<routing>}. */
+  /** Value of the system_id column; default {@code <model>-<routing>[-<k>shot][-pivot-<lang>][-<prompt>]}. */
   public static final String SYSTEM_ID = "inference.system-id";
   /**
    * Prompt format: {@code alma}, {@code x-alma} (ALMA in the LLaMA-2 chat template),
