@@ -26,7 +26,7 @@ import org.apache.spark.sql.types.StructType;
  * direction {@code de-cs} pairs German segment {@code k} with Czech segment {@code k}: a join of
  * the stored rows on dataset, split, doc id, seg id <em>and the English text</em>, so only segments
  * that are translations of the same English sentence are paired (a WMT-style set whose languages
- * have different documents at the same seg id yields nothing). Flores-200's 2,450 non-English
+ * have different documents at the same seg id yields nothing). Flores-200's 2,352 non-English
  * directions × 1,012 segments are computed when a job asks for them, not written to
  * {@code parallel_sentences} (see docs/DESIGN.md).
  *

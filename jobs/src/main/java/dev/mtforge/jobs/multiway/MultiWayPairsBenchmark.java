@@ -18,7 +18,7 @@ import org.apache.spark.sql.functions;
 /**
  * Benchmark of {@link MultiWayPairs} at Flores-200 scale (not a test): stores a synthetic
  * multi-way devtest of the registry's 50 languages × {@code segments} as prepare stores Flores
- * (English-centric, both directions), then times deriving all 2,450 non-English directions
+ * (English-centric, both directions), then times deriving all 2,352 non-English directions (49 × 48)
  * (count of the pairs) and the languages query, in wall and JVM CPU time.
  *
  * <pre>{@code java <spark flags> -cp <classpath> dev.mtforge.jobs.multiway.MultiWayPairsBenchmark \

@@ -313,8 +313,9 @@ public final class TranslateTestSetJob {
             ORDER, PivotLegs.finish(s.pivot), "second pivot legs through " + s.pivot);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      LOG.info("{}: {} segments translated ({} through {}), {} of {} requested segments were already present",
-          systemId, one.written() + two.written(), two.written(), s.pivot, alreadyPresent, total);
+      LOG.info("{}: {} segments translated{}, {} of {} requested segments were already present", systemId,
+          one.written() + two.written(), s.pivot == null ? "" : " (" + two.written() + " through " + s.pivot + ")",
+          alreadyPresent, total);
       return new Result(systemId, one.written() + two.written(), alreadyPresent, one.chunks() + two.chunks(),
           one.promptTokens() + two.promptTokens(), chunks.paddedPromptTokens(), one.outputTokens() + two.outputTokens(),
           seconds, (one.decodeMs() + two.decodeMs()) / 1000, chunks.decodeCpuNanos() / 1e9, two.written());
