@@ -22,12 +22,18 @@ import javax.imageio.ImageIO;
  * draw directly than with JFreeChart's XY block renderer).
  */
 public final class HeatmapImage {
+  static {
+    // A driver on a cluster or CI has no display; AWT must not try to open one.
+    System.setProperty("java.awt.headless", "true");
+  }
+
   static final int CELL = 44;
   static final int MARGIN = 56;
   static final int TITLE = 40;
   static final Color LOW = new Color(247, 251, 255);
   static final Color HIGH = new Color(8, 48, 107);
   static final Color EMPTY = new Color(224, 224, 224);
+  private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 14);
 
   private final String title;
   private final DirectionMatrix matrix;
@@ -37,9 +43,17 @@ public final class HeatmapImage {
     this.matrix = matrix;
   }
 
-  /** Width in pixels: a margin for the row labels and one cell per target language. */
+  /** Width in pixels: a margin for the row labels and one cell per target language, or the title's. */
   public int width() {
-    return Math.max(MARGIN + matrix.languages().size() * CELL + 16, 360);
+    BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = scratch.createGraphics();
+    int title;
+    try {
+      title = g.getFontMetrics(TITLE_FONT).stringWidth(this.title) + 16;
+    } finally {
+      g.dispose();
+    }
+    return Math.max(Math.max(MARGIN + matrix.languages().size() * CELL + 16, 360), title);
   }
 
   /** Height in pixels: title, column labels and one cell per source language. */
@@ -63,7 +77,6 @@ public final class HeatmapImage {
 
   /** Renders the heatmap as a PNG image. */
   public byte[] png() {
-    System.setProperty("java.awt.headless", "true");
     BufferedImage image = new BufferedImage(width(), height(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -71,7 +84,7 @@ public final class HeatmapImage {
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, image.getWidth(), image.getHeight());
       g.setColor(Color.BLACK);
-      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+      g.setFont(TITLE_FONT);
       g.drawString(title, 8, 22);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       FontMetrics fm = g.getFontMetrics();
