@@ -58,6 +58,17 @@ public final class BuildTrainingCommand implements Callable<Integer> {
           + " = flatter, low-resource languages repeated (training.temperature). Default: no temperature sampling.")
   Double temperature;
 
+  @Option(names = "--code-switch", paramLabel = "<dir>",
+      description = "Folder of MUSE dictionaries (en-de.txt: 'word translation' per line), local or s3a://: add a"
+          + " code-switched copy of each pair whose source words are in a dictionary (training.code-switch)."
+          + " Default: none.")
+  String codeSwitch;
+
+  @Option(names = "--code-switch-ratio", paramLabel = "<p>",
+      description = "Probability that a source word found in a dictionary is replaced, in (0, 1]; required with"
+          + " --code-switch (training.code-switch-ratio).")
+  Double codeSwitchRatio;
+
   @Option(names = "--sample-total", paramLabel = "<n>",
       description = "Pairs per direction after temperature sampling (training.sample-total). Default: all pairs (N).")
   Long sampleTotal;
@@ -76,6 +87,13 @@ public final class BuildTrainingCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "Invalid value '" + sampleTotal + "' for option '--sample-total': must be 1 or more");
     }
+    if ((codeSwitch == null) != (codeSwitchRatio == null)) {
+      throw new ParameterException(spec.commandLine(), "Options '--code-switch' and '--code-switch-ratio' go together");
+    }
+    if (codeSwitchRatio != null && !(codeSwitchRatio > 0 && codeSwitchRatio <= 1)) {
+      throw new ParameterException(spec.commandLine(),
+          "Invalid value '" + codeSwitchRatio + "' for option '--code-switch-ratio': must be a probability in (0, 1]");
+    }
     SparkSession spark = sparkOptions.session("build-training");
     Warehouse warehouse = sparkOptions.openWarehouse(spark);
     JobConfig config = sparkOptions.jobConfig(spark.sparkContext().getConf());
@@ -88,10 +106,18 @@ public final class BuildTrainingCommand implements Callable<Integer> {
     option(job, config, BuildTrainingShardsJob.TOKENIZER, tokenizer);
     option(job, config, BuildTrainingShardsJob.TEMPERATURE, temperature == null ? null : temperature.toString());
     option(job, config, BuildTrainingShardsJob.SAMPLE_TOTAL, sampleTotal == null ? null : sampleTotal.toString());
+    option(job, config, BuildTrainingShardsJob.CODE_SWITCH, codeSwitch);
+    option(job, config, BuildTrainingShardsJob.CODE_SWITCH_RATIO, codeSwitchRatio == null ? null : codeSwitchRatio.toString());
     BuildTrainingShardsJob.Result result = job.execute();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Wrote %d %s shards (%d pairs) under %s; %d training_shards rows changed.%n",
         result.shards(), result.strategy(), result.pairs(), result.output(), result.manifestChanged());
+    if (codeSwitch != null || result.augmentedPairs() > 0) {
+      out.printf("Code-switch: %d of the pairs are code-switched copies; %d malformed dictionary lines skipped%s%n",
+          result.augmentedPairs(), result.malformedDictionaryLines().size(),
+          result.malformedDictionaryLines().isEmpty() ? "." : ":");
+      result.malformedDictionaryLines().forEach(line -> out.println("  " + line));
+    }
     out.flush();
     return 0;
   }

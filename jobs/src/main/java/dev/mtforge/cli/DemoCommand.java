@@ -3,6 +3,8 @@ package dev.mtforge.cli;
 import dev.mtforge.jobs.analysis.AnalyzeSystemsJob;
 import dev.mtforge.jobs.evaluate.EvaluateTranslationsJob;
 import dev.mtforge.jobs.report.AnalysisReportJob;
+
+import dev.mtforge.jobs.report.DirectionMatrixJob;
 import dev.mtforge.jobs.report.ScoreReportJob;
 import dev.mtforge.jobs.init.InitWarehouseJob;
 import dev.mtforge.jobs.merge.MergeAdapterGroupsJob;
@@ -37,8 +39,9 @@ import picocli.CommandLine.Spec;
     description = "Run the pipeline end to end on the bundled sample data (sample-data/) with the"
         + " embedded defaults: local Spark, Delta tables under --warehouse (default ./warehouse)."
         + " Stages: init, prepare, build-training, register-adapters, merge-groups, translate"
-        + " (tiny test model; base and DATM), evaluate (BLEU, chrF++ and COMET with tiny test"
-        + " COMET models), analyze (DATM against base), report.")
+        + " (tiny test model; base and DATM, and all 90 directions of a 10-language multi-way sample),"
+        + " evaluate (BLEU, chrF++ and COMET with tiny test COMET models), analyze (DATM against base),"
+        + " report (bar charts, analysis page and direction matrices).")
 public final class DemoCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
   @Mixin RegistryOptions registryOptions;
@@ -113,6 +116,23 @@ public final class DemoCommand implements Callable<Integer> {
 
     // tiny random COMET models in the published layout, exported by deploy/export/export_comet.py
     Path comet = data.resolve("models").resolve("tiny-comet");
+
+    // Every direction of a 10-language multi-way sample (90), read through its English alignment.
+    out.print("[prepare] multi-way sample: " + PrepareCommand.describe(new PrepareCorpusJob(warehouse, registry, run)
+        .source(SourceFormat.FLORES200, data.resolve("multiway").resolve("flores200").toString())
+        .option(PrepareCorpusJob.DATASET, "flores-multiway").execute()));
+    TranslateTestSetJob.Result all =
+        new TranslateTestSetJob(warehouse, registry, run)
+            .option(TranslateTestSetJob.MODEL, model.toString())
+            .option(TranslateTestSetJob.TEST_SET, "flores-multiway:devtest")
+            .option(TranslateTestSetJob.DIRECTIONS, "all")
+            .option(TranslateTestSetJob.NUM_BEAMS, "1")
+            .option(TranslateTestSetJob.MAX_NEW_TOKENS, "32")
+            .execute();
+    out.printf("[translate] %s (all directions of flores-multiway): %d segments translated, %d already present%n",
+        all.systemId(), all.segmentsTranslated(), all.segmentsSkipped());
+    out.flush();
+
     EvaluateTranslationsJob.Result scores =
         new EvaluateTranslationsJob(warehouse, registry, run)
             .option(EvaluateTranslationsJob.METRICS, "bleu,chrf++,comet,cometkiwi")
@@ -125,7 +145,9 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "[evaluate] COMET: %d encoder passes for %d scores (%d without shared encodings),"
         + " padding waste %.1f%%%n", c.encoded(), c.segmentScores(), c.unsharedPasses(), 100 * c.paddingWaste());
     for (EvaluateTranslationsJob.PairScore pair : scores.pairs()) {
-      out.println("[evaluate] " + pair);
+      if (!pair.dataset().equals("flores-multiway")) { // its 90 directions are in matrix.html
+        out.println("[evaluate] " + pair);
+      }
     }
     out.flush();
 
@@ -140,6 +162,9 @@ public final class DemoCommand implements Callable<Integer> {
     AnalysisReportJob.Result page = new AnalysisReportJob(warehouse, registry).option(AnalysisReportJob.BASELINE, base)
         .execute();
     out.printf("[report] analysis: %s/%s%n", page.output(), AnalysisReportJob.PAGE);
+
+    DirectionMatrixJob.Result matrices = new DirectionMatrixJob(warehouse, registry).execute();
+    out.printf("[report] %d direction matrices: %s/%s%n", matrices.matrices(), matrices.output(), DirectionMatrixJob.PAGE);
     out.flush();
 
     out.printf("Tables: %s%nQuery them: bin/mtforge sql --warehouse %s \"SHOW TABLES\"%n",

@@ -53,9 +53,31 @@ public final class TranslateCommand implements Callable<Integer> {
       description = "Where few-shot examples come from (inference.shot-split). Default: dev of the test set's dataset.")
   String shotSplit;
 
-  @Option(names = "--directions", paramLabel = "<pairs>",
-      description = "Comma-separated pairs such as de-en,en-de (inference.directions). Default: all.")
+  @Option(names = "--directions", paramLabel = "<pairs|all>",
+      description = "Comma-separated pairs such as de-en,de-cs, or all: every ordered pair of the test set's"
+          + " languages; non-English pairs of a multi-way set (Flores) are read through its English alignment"
+          + " (inference.directions). Default: the pairs stored for the test set.")
   String directions;
+
+  // Not --languages: that is the registry folder (RegistryOptions) in every command.
+  @Option(names = "--only-languages", paramLabel = "<codes>",
+      description = "With --directions all: only these languages, e.g. de,cs,zh (inference.languages).")
+  String languages;
+
+  @Option(names = "--pivot", paramLabel = "<lang>",
+      description = "Translate pairs without this language through it: src->pivot with the xx->en route, then"
+          + " pivot->tgt with the en->xx route; both legs are stored (inference.pivot). Default: none.")
+  String pivot;
+
+  @Option(names = "--xx-yy-route", paramLabel = "<base|multilingual>",
+      description = "Adapter of non-English pairs that are not pivoted, under routing separate, group, dat or datm"
+          + " (inference.xx-yy-route). Default: none (such a pair is an error).")
+  String xxYyRoute;
+
+  @Option(names = "--prompt", paramLabel = "<alma|x-alma|llamax|file>",
+      description = "Prompt format: alma, x-alma (ALMA in the LLaMA-2 chat template), llamax (Alpaca), or a template"
+          + " file with {Src}, {Tgt}, {source}, local or s3a:// (inference.prompt). Default: alma.")
+  String prompt;
 
   @Option(names = "--num-beams", paramLabel = "<n>", description = "Beams; 1 = greedy (inference.num-beams). Default: 5.")
   String numBeams;
@@ -76,11 +98,11 @@ public final class TranslateCommand implements Callable<Integer> {
   String batchSize;
 
   @Option(names = "--system-id", paramLabel = "<id>",
-      description = "system_id of the rows (inference.system-id). Default: <model>-<routing>.")
+      description = "system_id of the rows (inference.system-id). Default: <model>-<routing>[-<k>shot][-pivot-<lang>][-<prompt>].")
   String systemId;
 
   @Option(names = "--chat-template", paramLabel = "<bool>",
-      description = "Wrap prompts in the LLaMA-2 chat template, as X-ALMA (inference.chat-template). Default: false.")
+      description = "true is --prompt x-alma (inference.chat-template). Default: false.")
   String chatTemplate;
 
   @Option(names = "--commit-segments", paramLabel = "<n>",
@@ -119,6 +141,10 @@ public final class TranslateCommand implements Callable<Integer> {
     flags.put(TranslateTestSetJob.TEST_SET, testSet);
     flags.put(TranslateTestSetJob.ROUTING, routing);
     flags.put(TranslateTestSetJob.DIRECTIONS, directions);
+    flags.put(TranslateTestSetJob.LANGUAGES, languages);
+    flags.put(TranslateTestSetJob.PIVOT, pivot);
+    flags.put(TranslateTestSetJob.XX_YY_ROUTE, xxYyRoute);
+    flags.put(TranslateTestSetJob.PROMPT, prompt);
     flags.put(TranslateTestSetJob.NUM_BEAMS, numBeams);
     flags.put(TranslateTestSetJob.MAX_NEW_TOKENS, maxNewTokens);
     flags.put(TranslateTestSetJob.LENGTH_PENALTY, lengthPenalty);
@@ -141,9 +167,10 @@ public final class TranslateCommand implements Callable<Integer> {
     });
     TranslateTestSetJob.Result r = job.execute();
     out.printf(
-        "System %s: %d segments translated, %d already present; %d prompt + %d output tokens in %.1f s"
+        "System %s: %d segments translated%s, %d already present; %d prompt + %d output tokens in %.1f s"
             + " (%.1f output tokens/s; %.1f per core in tasks, %.1f per task CPU second; padding waste %.1f%%).%n",
-        r.systemId(), r.segmentsTranslated(), r.segmentsSkipped(), r.promptTokens(), r.outputTokens(),
+        r.systemId(), r.segmentsTranslated(),
+        r.pivotedSegments() > 0 ? " (" + r.pivotedSegments() + " through the pivot)" : "", r.segmentsSkipped(), r.promptTokens(), r.outputTokens(),
         r.seconds(), r.outputTokensPerSecond(), r.decodeTokensPerSecond(), r.decodeTokensPerCpuSecond(),
         100 * r.paddingWaste());
     out.flush();

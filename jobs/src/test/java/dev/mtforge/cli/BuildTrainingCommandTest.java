@@ -23,4 +23,15 @@ class BuildTrainingCommandTest {
     assertThat(run.err().lines().findFirst())
         .contains("Invalid value '0' for option '--sample-total': must be 1 or more");
   }
+
+  @Test
+  void codeSwitchNeedsARatioInZeroToOne() {
+    MtforgeCliTest.Run alone = MtforgeCliTest.run("build-training", "--code-switch", "/data/muse");
+    assertThat(alone.code()).isEqualTo(2);
+    assertThat(alone.err().lines().findFirst()).contains("Options '--code-switch' and '--code-switch-ratio' go together");
+    MtforgeCliTest.Run tooBig = MtforgeCliTest.run("build-training", "--code-switch", "/data/muse", "--code-switch-ratio", "1.5");
+    assertThat(tooBig.code()).isEqualTo(2);
+    assertThat(tooBig.err().lines().findFirst())
+        .contains("Invalid value '1.5' for option '--code-switch-ratio': must be a probability in (0, 1]");
+  }
 }

@@ -3,6 +3,8 @@ package dev.mtforge.jobs.evaluate;
 import static org.apache.spark.sql.functions.col;
 
 import dev.mtforge.jobs.progress.JobProgress;
+
+import dev.mtforge.jobs.multiway.MultiWayPairs;
 import dev.mtforge.jobs.warehouse.RunContext;
 import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidInputException;
@@ -200,8 +202,10 @@ public final class EvaluateTranslationsJob {
     if (!systems.isBlank()) {
       translations = translations.filter(col("system_id").isin((Object[]) systems.split(",")));
     }
+    // Stored references, and those of non-English pairs of multi-way test sets (de-cs of Flores)
+    // through their English alignment, as translate read the sources.
     Dataset<Row> refs =
-        warehouse.read(Tables.PARALLEL_SENTENCES)
+        MultiWayPairs.references(warehouse, translations)
             .select(col("dataset").as("r_dataset"), col("split").as("r_split"),
                 col("src_lang").as("r_src"), col("tgt_lang").as("r_tgt"), col("doc_id").as("r_doc"),
                 col("seg_id").as("r_seg"), col("src_text").as("r_src_text"), col("tgt_text"), col("extra_refs"));

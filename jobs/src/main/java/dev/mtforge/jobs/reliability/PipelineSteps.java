@@ -43,9 +43,10 @@ public final class PipelineSteps {
         KillPoint.after("Merged group", 1, 0)));                   // one group's files, no rows
     steps.add(step("translate", List.of(
             "--model", "{samples}/models/tiny-llama", "--test-set", "flores200:devtest",
-            "--directions", "de-en,en-de,fr-en", "--routing", "none", "--num-beams", "1",
+            // de-fr, zh-cs: non-English pairs read through the English alignment (issue #14)
+            "--directions", "de-en,en-de,fr-en,de-fr,zh-cs", "--routing", "none", "--num-beams", "1",
             "--max-new-tokens", "24", "--batch-size", "4", "--commit-segments", "20"),
-        KillPoint.after("Wrote translations", 1, 0),               // chunk 1 of 3 committed
+        KillPoint.after("Wrote translations", 1, 0),               // chunk 1 of 5 committed
         KillPoint.after("Merging into translations", 1, 0)));      // during chunk 1
     steps.add(step("evaluate", List.of("--metrics", "bleu,chrf++"),
         KillPoint.after("Wrote segment_scores", 1, 0),             // before system_scores

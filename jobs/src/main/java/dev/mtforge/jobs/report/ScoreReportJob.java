@@ -145,7 +145,7 @@ public final class ScoreReportJob {
   }
 
   // Written under a temporary name and renamed, so a reader never sees half an image.
-  private static void write(FileSystem fs, Path target, byte[] bytes) {
+  static void write(FileSystem fs, Path target, byte[] bytes) {
     Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp");
     try {
       try (OutputStream out = fs.create(temporary, true)) {

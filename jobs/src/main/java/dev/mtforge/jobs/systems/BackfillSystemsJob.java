@@ -9,11 +9,13 @@ import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.schemas.tables.SystemStrategy;
 import dev.mtforge.schemas.tables.Tables;
 import dev.mtforge.udfs.inference.PromptFormat;
+import dev.mtforge.udfs.inference.PromptTemplates;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -123,10 +125,11 @@ public final class BackfillSystemsJob {
     String template = null;
     String text = null;
     if (!imported && !decodings.isEmpty()) {
-      boolean chat = "true".equals(decoding.get("chat_template"));
       String shots = decoding.getOrDefault("shots", "0");
-      template = (chat ? "alma-chat" : "alma") + ("0".equals(shots) ? "" : "-" + shots + "shot");
-      text = new PromptFormat(chat).prompt("{src_lang}", "{tgt_lang}", "{source}");
+      // a user template file is known only by its hash: no name or text to record
+      Optional<PromptFormat> format = PromptTemplates.named(decoding.get("prompt"));
+      template = format.map(f -> f.name() + ("0".equals(shots) ? "" : "-" + shots + "shot")).orElse(null);
+      text = format.map(f -> f.prompt("{src_lang}", "{tgt_lang}", "{source}")).orElse(null);
     }
     return new SystemRow(id, imported ? SystemRow.IMPORT : SystemRow.TRANSLATE, strategy, r.getString(2),
         strategy == SystemStrategy.NONE ? List.of()
@@ -136,7 +139,8 @@ public final class BackfillSystemsJob {
 
   /**
    * The settings of a {@code decoding} label ({@code GenerationSettings.describe()} plus the
-   * translate job's {@code :chat} and {@code :Kshot} suffixes); unknown parts are kept under
+   * translate job's prompt ({@code :chat}, {@code :llamax}, {@code :prompt-<hash>}) and {@code :Kshot}
+   * suffixes); unknown parts are kept under
    * {@code label}.
    */
   static Map<String, String> decoding(String label) {
@@ -144,6 +148,7 @@ public final class BackfillSystemsJob {
     out.put("label", label);
     out.put("chat_template", "false");
     out.put("shots", "0");
+    out.put("prompt", PromptFormat.ALMA.name());
     for (String part : label.split(":")) {
       if (part.equals("greedy")) {
         out.put("num_beams", "1");
@@ -157,6 +162,11 @@ public final class BackfillSystemsJob {
         out.put("early_stopping", part.substring(3));
       } else if (part.equals("chat")) {
         out.put("chat_template", "true");
+        out.put("prompt", PromptFormat.X_ALMA.name());
+      } else if (part.equals(PromptFormat.LLAMAX.name())) {
+        out.put("prompt", PromptFormat.LLAMAX.name());
+      } else if (part.startsWith("prompt-")) {
+        out.put("prompt", part); // a template file, named by its hash
       } else if (part.matches("\\d+shot")) {
         out.put("shots", part.substring(0, part.length() - 4));
       }

@@ -24,6 +24,7 @@ import dev.mtforge.jobs.warehouse.Warehouse;
 import dev.mtforge.schemas.InvalidOptionException;
 import dev.mtforge.schemas.OptionValues;
 import dev.mtforge.schemas.tables.Tables;
+import dev.mtforge.udfs.augment.MuseDictionary;
 import dev.mtforge.udfs.spark.TokenCountUdf;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,6 +42,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,10 +97,19 @@ public final class BuildTrainingShardsJob {
   public static final String TEMPERATURE = "training.temperature";
   /** Pairs per direction after temperature sampling; default the natural total N. */
   public static final String SAMPLE_TOTAL = "training.sample-total";
+  /**
+   * Folder of MUSE bilingual dictionaries ({@code en-de.txt}: one {@code word translation} per
+   * line), local or {@code s3a://}: adds a code-switched copy of each pair whose source has words
+   * in a dictionary (LLaMAX's augmentation). Unset: no augmentation.
+   */
+  public static final String CODE_SWITCH = "training.code-switch";
+  /** Probability that a source word found in a dictionary is replaced, in (0, 1]; required with {@link #CODE_SWITCH}. */
+  public static final String CODE_SWITCH_RATIO = "training.code-switch-ratio";
 
   /** The strategies, as accepted by {@link #STRATEGY}. */
   public static final List<String> STRATEGIES = List.of("separate", "group", "multilingual", "dat");
-  private static final Set<String> VALID_OPTIONS = Set.of(STRATEGY, SAMPLE, SEED, SPLITS, OUTPUT, TOKENIZER, TEMPERATURE, SAMPLE_TOTAL);
+  private static final Set<String> VALID_OPTIONS =
+      Set.of(STRATEGY, SAMPLE, SEED, SPLITS, OUTPUT, TOKENIZER, TEMPERATURE, SAMPLE_TOTAL, CODE_SWITCH, CODE_SWITCH_RATIO);
 
   private final Warehouse warehouse;
   private final RunContext run;
@@ -148,11 +159,14 @@ public final class BuildTrainingShardsJob {
       throw new IllegalArgumentException(
           "Cannot combine " + SAMPLE + " with " + TEMPERATURE + "/" + SAMPLE_TOTAL + ": choose one way of sampling");
     }
+    double codeSwitchRatio = codeSwitchRatio();
     List<String> splits = Arrays.stream(options.getOrDefault(SPLITS, SPLITS_DEFAULT).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     String output = options.getOrDefault(OUTPUT, warehouse.location() + "/training") + "/" + strategy;
     Optional<TokenCountUdf> tokenizer =
         Optional.ofNullable(options.get(TOKENIZER)).map(path -> TokenCountUdf.load(warehouse.spark(), path));
+    Optional<CodeSwitchAugmentation> codeSwitch = Optional.ofNullable(options.get(CODE_SWITCH))
+        .map(dir -> CodeSwitchAugmentation.load(warehouse.spark(), dir, codeSwitchRatio, seed));
     JobProgress.begin(warehouse.spark(), "build-training", "building " + strategy + " shards from splits " + splits);
 
     Dataset<Row> pairs = warehouse.read(Tables.PARALLEL_SENTENCES)
@@ -169,20 +183,37 @@ public final class BuildTrainingShardsJob {
     } else {
       pairs = pairs.withColumn("copy", lit(1L));
     }
-    Dataset<Row> assigned = assign(pairs.withColumn("group_id", explode(col("group_ids"))), strategy)
+    Dataset<Row> unique = assign(pairs.withColumn("group_id", explode(col("group_ids"))), strategy)
         .dropDuplicates("adapter_id", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id", "copy");
+    Dataset<Row> assigned =
+        codeSwitch.map(cs -> cs.apply(unique)).orElseGet(() -> CodeSwitchAugmentation.none(unique));
 
     Dataset<Row> shardRows = assigned
         .withColumn("translation", map(col("src_lang"), col("src_text"), col("tgt_lang"), col("tgt_text")))
         .repartition(col("adapter_id"))
-        .sortWithinPartitions("adapter_id", "src_lang", "dataset", "split", "doc_id", "seg_id", "copy")
+        .sortWithinPartitions("adapter_id", "src_lang", "dataset", "split", "doc_id", "seg_id", "copy",
+            CodeSwitchAugmentation.REPLACEMENTS)
         .persist();
     try {
+      // A code-switched example also carries its original source and replacement count; others
+      // are written exactly as without augmentation (ALMA's {"translation": {...}}).
+      Column json = codeSwitch.isEmpty()
+          ? to_json(struct(col("translation")))
+          : to_json(struct(col("translation"),
+              when(col(CodeSwitchAugmentation.REPLACEMENTS).isNotNull(),
+                  struct(col(CodeSwitchAugmentation.ORIGINAL).as("original"),
+                      col(CodeSwitchAugmentation.REPLACEMENTS).as("replacements"))).as("code_switch")),
+              Map.of("ignoreNullFields", "true"));
       LOG.info("Writing {} training shards as JSONL to {}/jsonl", strategy, output);
-      shardRows.select(col("adapter_id"), to_json(struct(col("translation"))).as("value"))
+      shardRows.select(col("adapter_id"), json.as("value"))
           .write().mode(SaveMode.Overwrite).partitionBy("adapter_id").text(output + "/jsonl");
+      List<String> parquetColumns = new java.util.ArrayList<>(
+          List.of("translation", "src_lang", "tgt_lang", "dataset", "split", "doc_id", "seg_id"));
+      if (codeSwitch.isPresent()) {
+        parquetColumns.addAll(List.of(CodeSwitchAugmentation.ORIGINAL, CodeSwitchAugmentation.REPLACEMENTS));
+      }
       LOG.info("Writing {} training shards as parquet to {}/parquet", strategy, output);
-      shardRows.select("adapter_id", "translation", "src_lang", "tgt_lang", "dataset", "split", "doc_id", "seg_id")
+      shardRows.select("adapter_id", parquetColumns.toArray(new String[0]))
           .write().mode(SaveMode.Overwrite).partitionBy("adapter_id").parquet(output + "/parquet");
 
       Column tokens = tokenizer.map(t -> {
@@ -195,17 +226,24 @@ public final class BuildTrainingShardsJob {
               count(lit(1)).as("pairs"),
               sum(expr("size(filter(split(src_text, '\\\\s+'), w -> w <> ''))"
                   + " + size(filter(split(tgt_text, '\\\\s+'), w -> w <> ''))")).as("whitespace_tokens"),
-              sum(tokens).as("tokenizer_tokens"))
+              sum(tokens).as("tokenizer_tokens"),
+              sum(when(col(CodeSwitchAugmentation.REPLACEMENTS).isNotNull(), 1L).otherwise(0L)).as("augmented"))
           .select(col("adapter_id"), lit(strategy).as("strategy"), col("direction"), col("shard_group").as("group_id"),
               expr("array_sort(array_distinct(concat(src_langs, tgt_langs)))").as("languages"), col("pairs"),
               col("whitespace_tokens"), col("tokenizer_tokens"),
               (sample > 0 ? lit(sample) : lit(null)).cast("int").as("sample_size"), lit(seed).as("seed"),
               concat(lit(output + "/jsonl/adapter_id="), col("adapter_id")).as("jsonl_path"),
-              concat(lit(output + "/parquet/adapter_id="), col("adapter_id")).as("parquet_path"));
+              concat(lit(output + "/parquet/adapter_id="), col("adapter_id")).as("parquet_path"),
+              codeSwitch.map(cs -> lit(cs.ratio())).orElse(lit(null)).cast("double").as("code_switch_ratio"),
+              codeSwitch.map(CodeSwitchAugmentation::dictionariesColumn).orElse(lit(null))
+                  .as("code_switch_dictionaries"),
+              (codeSwitch.isPresent() ? col("augmented") : lit(null).cast("bigint")).as("augmented_pairs"));
       long changed = warehouse.upsert(Tables.TRAINING_SHARDS,
           run.stamp(manifest, "parallel_sentences"));
-      Row totals = manifest.agg(count(lit(1)), sum("pairs")).first();
-      Result result = new Result(strategy, totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1), output, changed);
+      Row totals = manifest.agg(count(lit(1)), sum("pairs"), sum(functions.coalesce(col("augmented_pairs"), lit(0L)))).first();
+      Result result = new Result(strategy, totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1), output, changed,
+          totals.isNullAt(2) ? 0 : totals.getLong(2),
+          codeSwitch.map(CodeSwitchAugmentation::malformedLines).orElse(List.of()));
       LOG.info("Training shards: {}", result);
       return result;
     } finally {
@@ -249,6 +287,31 @@ public final class BuildTrainingShardsJob {
    * @param pairs pairs over all shards
    * @param output folder holding {@code jsonl/adapter_id=<id>/} and {@code parquet/adapter_id=<id>/}
    * @param manifestChanged training_shards rows inserted or updated (0 on a re-run)
+   * @param augmentedPairs code-switched examples among the pairs (0 without {@link #CODE_SWITCH})
+   * @param malformedDictionaryLines dictionary lines that were not entries, with file and line
    */
-  public record Result(String strategy, long shards, long pairs, String output, long manifestChanged) {}
+  public record Result(String strategy, long shards, long pairs, String output, long manifestChanged,
+      long augmentedPairs, List<MuseDictionary.MalformedLine> malformedDictionaryLines) {
+    public Result {
+      malformedDictionaryLines = List.copyOf(malformedDictionaryLines);
+    }
+  }
+
+  private double codeSwitchRatio() {
+    boolean dir = options.containsKey(CODE_SWITCH);
+    boolean ratio = options.containsKey(CODE_SWITCH_RATIO);
+    if (dir != ratio) {
+      throw new InvalidOptionException(
+          "Options " + CODE_SWITCH + " and " + CODE_SWITCH_RATIO + " go together; got only " + (dir ? CODE_SWITCH : CODE_SWITCH_RATIO));
+    }
+    if (!dir) {
+      return 0;
+    }
+    double p = OptionValues.number(options, CODE_SWITCH_RATIO, 0);
+    if (!(p > 0 && p <= 1)) {
+      throw new InvalidOptionException(
+          "Option " + CODE_SWITCH_RATIO + " must be a probability in (0, 1], got '" + options.get(CODE_SWITCH_RATIO) + "'");
+    }
+    return p;
+  }
 }

@@ -17,8 +17,8 @@ final class TranslatedSystem {
   /**
    * @param routes the run's routes ({@code r_src, r_tgt, adapter_id}; null adapter = base model)
    */
-  static SystemRow row(TranslateTestSetJob.Settings s, String systemId, String modelName, Dataset<Row> routes,
-      AdapterLanguages languages) {
+  static SystemRow row(TranslateTestSetJob.Settings s, String systemId, String modelName, PromptFormat format,
+      Dataset<Row> routes, AdapterLanguages languages) {
     Map<String, String> adapters = new TreeMap<>();
     for (Row r : routes.select("r_src", "r_tgt", "adapter_id").collectAsList()) {
       if (!r.isNullAt(2)) {
@@ -34,15 +34,16 @@ final class TranslatedSystem {
       case HEURISTIC -> "false";
       case NEVER -> "never";
     });
-    decoding.put("chat_template", Boolean.toString(s.chat));
+    decoding.put("chat_template", Boolean.toString(format.chat()));
+    decoding.put("prompt", format.name());
     decoding.put("shots", Integer.toString(s.shots));
     if (s.shots > 0) {
       decoding.put("shot_split", s.shotSplit);
     }
-    String template = (s.chat ? "alma-chat" : "alma") + (s.shots > 0 ? "-" + s.shots + "shot" : "");
+    String template = format.name() + (s.shots > 0 ? "-" + s.shots + "shot" : "");
     // the prompt code itself writes the template, so the row cannot drift from what was sent
-    String text = new PromptFormat(s.chat).prompt("{src_lang}", "{tgt_lang}", "{source}");
+    String text = format.prompt("{src_lang}", "{tgt_lang}", "{source}");
     return new SystemRow(systemId, SystemRow.TRANSLATE, SystemStrategy.parse(s.routing.label()), modelName,
-        languages.union(adapters.values()).orElse(null), adapters, decoding, template, text, null);
+        languages.union(adapters.values()).orElse(null), adapters, decoding, template, text, s.pivot);
   }
 }

@@ -11,6 +11,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
@@ -27,6 +29,7 @@ import scala.Option;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,7 @@ public final class Warehouse {
   private final SparkSession spark;
   private final String location;
   private final String database;
+  private final Set<String> upToDate = ConcurrentHashMap.newKeySet();
 
   private Warehouse(SparkSession spark, String location, String database) {
     this.spark = spark;
@@ -93,7 +97,11 @@ public final class Warehouse {
     return location + "/" + table;
   }
 
-  /** Creates the table of a contract if it does not exist yet (an empty Delta table). */
+  /**
+   * Creates the table of a contract if it does not exist yet (an empty Delta table). A table
+   * written under an older contract gets the nullable columns the contract has added since (see
+   * {@link #addMissingColumns}), once per table and warehouse object.
+   */
   public void ensure(TableContract contract) {
     releaseIfElsewhere(contract.name());
     if (!exists(contract.name())) {
@@ -102,6 +110,39 @@ public final class Warehouse {
     String create = contract.createTableSql(qualifiedName(contract.name()), tablePath(contract.name()));
     // CREATE TABLE IF NOT EXISTS is idempotent: a writer that created the table first makes it a no-op
     ConcurrentCommits.retry(contract.name(), "create", () -> spark.sql(create));
+    if (upToDate.add(contract.name())) {
+      addMissingColumns(contract);
+    }
+  }
+
+  /**
+   * Contracts only ever add nullable columns; a table created before one was added gets it with
+   * {@code ALTER TABLE … ADD COLUMNS} (placed after its predecessor in the contract), so an
+   * existing warehouse keeps working with a newer mtforge. Old rows read the new column as null.
+   */
+  private void addMissingColumns(TableContract contract) {
+    StructType actual = spark.table(qualifiedName(contract.name())).schema();
+    String previous = null;
+    List<String> added = new ArrayList<>();
+    for (StructField field : contract.schema().fields()) {
+      if (actual.getFieldIndex(field.name()).isEmpty()) {
+        if (!field.nullable()) {
+          throw new IllegalStateException("Cannot open table " + contract.name() + " at " + tablePath(contract.name())
+              + ": it lacks column '" + field.name() + "', which is NOT NULL in its contract and cannot be added");
+        }
+        String alter = "ALTER TABLE " + qualifiedName(contract.name()) + " ADD COLUMNS (`" + field.name() + "` "
+            + field.dataType().sql() + (previous == null ? " FIRST" : " AFTER `" + previous + "`") + ")";
+        // Another writer may add it at the same time: after a lost race the column may be there.
+        ConcurrentCommits.retry(contract.name(), "add column " + field.name(), () ->
+            spark.table(qualifiedName(contract.name())).schema().getFieldIndex(field.name()).isDefined()
+                ? null : spark.sql(alter));
+        added.add(field.name());
+      }
+      previous = field.name();
+    }
+    if (!added.isEmpty()) {
+      LOG.info("Table {}: added columns {} of its current contract", contract.name(), added);
+    }
   }
 
   /** True when the table's folder holds a Delta table. */

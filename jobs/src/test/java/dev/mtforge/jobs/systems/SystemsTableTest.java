@@ -35,7 +35,7 @@ class SystemsTableTest {
     assertThat(system.trainingLanguages()).containsExactly("af", "da", "de", "is", "nl", "no", "sv");
     assertThat(system.decoding()).containsEntry("num_beams", "1").containsEntry("max_new_tokens", "48")
         .containsEntry("length_penalty", "1.0").containsEntry("early_stopping", "false")
-        .containsEntry("chat_template", "false").containsEntry("shots", "0");
+        .containsEntry("chat_template", "false").containsEntry("prompt", "alma").containsEntry("shots", "0");
     assertThat(system.promptTemplate()).isEqualTo("alma");
     assertThat(system.promptText()).isEqualTo("Translate this from {src_lang} to {tgt_lang}:\n{src_lang}: {source}\n{tgt_lang}:");
     assertThat(system.pivotLang()).isNull();
@@ -79,8 +79,9 @@ class SystemsTableTest {
     assertThat(dat.adapters()).isEqualTo(Map.of("de-en", "dat-de-en", "en-fr", "dat-en-g4"));
     assertThat(dat.trainingLanguages()).contains("de", "fr", "vi").doesNotContain("en", "sv");
     assertThat(dat.decoding()).isEqualTo(Map.of("label", "beam5:max256:lp1.0:es=false:chat:3shot", "num_beams", "5",
-        "max_new_tokens", "256", "length_penalty", "1.0", "early_stopping", "false", "chat_template", "true", "shots", "3"));
-    assertThat(dat.promptTemplate()).isEqualTo("alma-chat-3shot");
+        "max_new_tokens", "256", "length_penalty", "1.0", "early_stopping", "false", "chat_template", "true",
+        "prompt", "x-alma", "shots", "3"));
+    assertThat(dat.promptTemplate()).isEqualTo("x-alma-3shot");
     assertThat(dat.promptText()).startsWith("[INST] Translate this from {src_lang} to {tgt_lang}:");
     SystemRow base = systems.get("old-base");
     assertThat(base.strategy()).isEqualTo(SystemStrategy.NONE);

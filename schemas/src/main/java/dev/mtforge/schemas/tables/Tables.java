@@ -104,10 +104,15 @@ public final class Tables {
           "adapter_id STRING NOT NULL, strategy STRING NOT NULL, direction STRING NOT NULL,"
               + " group_id INT, languages ARRAY<STRING> NOT NULL, pairs BIGINT NOT NULL,"
               + " whitespace_tokens BIGINT, tokenizer_tokens BIGINT, sample_size INT, seed BIGINT,"
-              + " jsonl_path STRING, parquet_path STRING",
+              + " jsonl_path STRING, parquet_path STRING, code_switch_ratio DOUBLE,"
+              + " code_switch_dictionaries ARRAY<STRUCT<file: STRING, sha256: STRING, entries: BIGINT,"
+              + " malformed_lines: BIGINT>>, augmented_pairs BIGINT",
           List.of("strategy"),
           List.of("strategy", "adapter_id"),
-          "The training set of one adapter to train (e.g. DAT: 49 xx-en shards + 8 en-xx shards).");
+          "The training set of one adapter to train (e.g. DAT: 49 xx-en shards + 8 en-xx shards);"
+              + " with build-training --code-switch, pairs includes augmented_pairs code-switched"
+              + " copies, made from code_switch_dictionaries (MUSE files, their sha256, entry and"
+              + " malformed line counts) with word replacement probability code_switch_ratio.");
 
   /** One row per translated segment. */
   public static final TableContract TRANSLATIONS =
@@ -119,10 +124,12 @@ public final class Tables {
               + " hypothesis STRING NOT NULL, raw_output STRING, strategy STRING,"
               + " adapter_id STRING, group_id INT, model STRING, decoding STRING,"
               + " prompt_tokens INT, output_tokens INT, latency_ms DOUBLE, detected_lang STRING,"
-              + " off_target BOOLEAN",
+              + " off_target BOOLEAN, pivot_lang STRING",
           List.of("system_id"),
           List.of("system_id", "dataset", "split", "src_lang", "tgt_lang", "doc_id", "seg_id"),
-          "A system's output for one test segment, with the adapter and decoding that made it.");
+          "A system's output for one test segment, with the adapter and decoding that made it; a"
+              + " pivoted segment (pivot_lang set) has the system's src -> pivot_lang row as its first"
+              + " leg, and its own adapter and tokens are the second leg's.");
 
   /** One row per scored segment and metric. */
   public static final TableContract SEGMENT_SCORES =

@@ -75,7 +75,7 @@ public final class BatchTranslator {
   /**
    * One translated segment.
    *
-   * @param hypothesis first non-empty line of the output
+   * @param hypothesis read from the output by the prompt format (ALMA: its first non-empty line)
    * @param rawOutput the whole generated text
    * @param promptTokens prompt length in tokens
    * @param outputTokens generated tokens, EOS included
@@ -119,7 +119,7 @@ public final class BatchTranslator {
         promptTokens += promptLen;
         paddedPromptTokens += width;
         generatedTokens += g.outputTokens();
-        outputs[order[k]] = new Output(PromptFormat.firstLine(raw), raw, promptLen, g.outputTokens(), perSegmentMs);
+        outputs[order[k]] = new Output(format.hypothesis(raw), raw, promptLen, g.outputTokens(), perSegmentMs);
       }
     }
     return Arrays.asList(outputs);

@@ -265,7 +265,7 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
               in.getString(4), in.isNullAt(5) ? null : in.getString(5), in.getInt(6), in.getString(7),
               o.hypothesis(), o.rawOutput(), settings.strategy(), in.isNullAt(8) ? null : in.getString(8),
               in.isNullAt(10) ? null : in.getInt(10), lm.manifest().name(), settings.generation().describe()
-                  + (settings.format().chat() ? ":chat" : "") + (settings.shots() > 0 ? ":" + settings.shots() + "shot" : ""),
+                  + settings.format().tag() + (settings.shots() > 0 ? ":" + settings.shots() + "shot" : ""),
               o.promptTokens(), o.outputTokens(), o.latencyMs(), detected,
               check == null ? null : !check.ok()));
     }
