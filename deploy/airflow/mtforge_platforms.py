@@ -18,6 +18,7 @@ DATABRICKS_VALUES = {
     "data": "s3a://my-bucket/mt-data",
     "adapters": "s3a://my-bucket/mtforge/adapters",
     "model": "s3a://my-bucket/mtforge/models/x-alma-13b-onnx",
+    "comet_model": "s3a://my-bucket/mtforge/models/wmt22-comet-da-onnx",
     "run_id": "{{job.run_id}}",
 }
 
@@ -74,6 +75,7 @@ EMR_VALUES = {
     "data": "s3a://my-bucket/mt-data",
     "adapters": "s3a://my-bucket/mtforge/adapters",
     "model": "s3a://my-bucket/mtforge/models/x-alma-13b-onnx",
+    "comet_model": "s3a://my-bucket/mtforge/models/wmt22-comet-da-onnx",
     "run_id": "emr-datm-1",
 }
 

@@ -114,9 +114,6 @@ public final class DemoCommand implements Callable<Integer> {
     String base = translate(out, warehouse, registry, run, model, "none", "de-en,en-de,fr-en,en-fr");
     String datm = translate(out, warehouse, registry, run, model, "datm", "de-en");
 
-    // tiny random COMET models in the published layout, exported by deploy/export/export_comet.py
-    Path comet = data.resolve("models").resolve("tiny-comet");
-
     // Every direction of a 10-language multi-way sample (90), read through its English alignment.
     out.print("[prepare] multi-way sample: " + PrepareCommand.describe(new PrepareCorpusJob(warehouse, registry, run)
         .source(SourceFormat.FLORES200, data.resolve("multiway").resolve("flores200").toString())
@@ -133,6 +130,8 @@ public final class DemoCommand implements Callable<Integer> {
         all.systemId(), all.segmentsTranslated(), all.segmentsSkipped());
     out.flush();
 
+    // tiny random COMET models in the published layout, exported by deploy/export/export_comet.py
+    Path comet = data.resolve("models").resolve("tiny-comet");
     EvaluateTranslationsJob.Result scores =
         new EvaluateTranslationsJob(warehouse, registry, run)
             .option(EvaluateTranslationsJob.METRICS, "bleu,chrf++,comet,cometkiwi")

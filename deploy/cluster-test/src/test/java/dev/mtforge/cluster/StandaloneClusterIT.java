@@ -128,7 +128,16 @@ class StandaloneClusterIT {
         "--directions", "de-en,en-de,fr-en,en-fr", "--routing", "none", "--num-beams", "1", "--max-new-tokens", "64"));
     stages.add(List.of("translate", "--model", model, "--test-set", "flores200:devtest",
         "--directions", "de-en", "--routing", "datm", "--num-beams", "1", "--max-new-tokens", "64"));
-    stages.add(List.of("evaluate", "--metrics", "bleu,chrf++"));
+    // the rest of demo: all 90 directions of the multi-way sample, COMET on executors, the analysis
+    stages.add(List.of("prepare", "--source", "flores200=" + samples.resolve("multiway").resolve("flores200"),
+        "--dataset", "flores-multiway"));
+    stages.add(List.of("translate", "--model", model, "--test-set", "flores-multiway:devtest",
+        "--directions", "all", "--num-beams", "1", "--max-new-tokens", "32"));
+    Path comet = samples.resolve("models").resolve("tiny-comet");
+    stages.add(List.of("evaluate", "--metrics", "bleu,chrf++,comet,cometkiwi",
+        "--comet-model", comet.resolve("comet-da").toString(),
+        "--cometkiwi-model", comet.resolve("cometkiwi-da").toString()));
+    stages.add(List.of("analyze", "--baseline", "tiny-llama-none", "--systems", "tiny-llama-datm"));
     stages.add(List.of("report"));
     int n = 0;
     for (List<String> stage : stages) {
@@ -176,8 +185,10 @@ class StandaloneClusterIT {
     }
     try {
       WarehouseSnapshot reference = WarehouseSnapshot.read(spark, dir.resolve("reference").toString());
-      assertThat(reference.tables()).containsKeys("parallel_sentences", "translations", "merges", "system_scores");
-      assertThat(reference.tables().get("translations")).hasSize(100);
+      assertThat(reference.tables()).containsKeys("parallel_sentences", "translations", "merges", "system_scores",
+          "systems", "analysis_deltas");
+      // 100 of flores200 (base on four directions, DATM on de-en), 360 of the 90 multi-way directions
+      assertThat(reference.tables().get("translations")).hasSize(460);
       assertThat(reference.tables().get("merges")).hasSize(2);
       WarehouseSnapshot cluster = WarehouseSnapshot.read(spark, S3_WAREHOUSE);
       assertThat(cluster.differences(reference)).as("tables on the cluster (%s) against local mode", S3_WAREHOUSE)

@@ -170,7 +170,7 @@ public final class ImportTranslationsJob {
             lit(null).as("raw_output"), lit(s.strategy.label()).as("strategy"), lit(null).as("adapter_id"),
             lit(null).as("group_id"), lit(s.model).as("model"), lit(null).as("decoding"),
             lit(null).as("prompt_tokens"), lit(null).as("output_tokens"), lit(null).as("latency_ms"),
-            col("detected_lang"), col("off_target"));
+            col("detected_lang"), col("off_target"), lit(null).cast("string").as("pivot_lang"));
     String source = "import:" + (s.hyp != null ? s.hyp : "wmt_system_outputs/" + s.wmtSystem);
     long written = warehouse.upsert(Tables.TRANSLATIONS, run.stamp(translations, source));
     new SystemsTable(warehouse).record(List.of(new SystemRow(s.systemId, SystemRow.IMPORT, s.strategy, s.model,

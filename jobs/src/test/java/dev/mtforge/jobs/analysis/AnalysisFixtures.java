@@ -176,7 +176,7 @@ public final class AnalysisFixtures {
     for (int i = 0; i < offTarget.length; i++) {
       translationRows.add(RowFactory.create(system, DATASET, SPLIT, src, tgt, tgt.equals("en") ? "xx-en" : "en-xx", null, i + 1,
           "source " + i, "hypothesis " + i, null, "dat", null, null, "tiny", "greedy:max64", null, null, null,
-          detected[i], offTarget[i]));
+          detected[i], offTarget[i], null));
     }
     return this;
   }

@@ -122,7 +122,7 @@ class PairedBootstrapParityTest {
 
   private static Row translation(String system, String[] pair, String doc, int seg, String hypothesis) {
     return RowFactory.create(system, "parity", "test", pair[0], pair[1], pair[1].equals("en") ? "xx-en" : "en-xx",
-        doc, seg, "source", hypothesis, null, "none", null, null, "test", "greedy:max64", null, null, null, null, null);
+        doc, seg, "source", hypothesis, null, "none", null, null, "test", "greedy:max64", null, null, null, null, null, null);
   }
 
   private static String sentence(Random random) {

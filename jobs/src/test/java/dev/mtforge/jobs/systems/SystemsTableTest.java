@@ -99,7 +99,7 @@ class SystemsTableTest {
   private static Row translation(String system, String src, String tgt, int seg, String strategy, String adapter,
       String decoding, String source) {
     return RowFactory.create(system, "sample", "devtest", src, tgt, tgt.equals("en") ? "xx-en" : "en-xx", null, seg,
-        "source", "hypothesis", null, strategy, adapter, null, "tiny-llama", decoding, null, null, null, null, null,
+        "source", "hypothesis", null, strategy, adapter, null, "tiny-llama", decoding, null, null, null, null, null, null,
         "run-old", java.sql.Timestamp.valueOf("2026-01-01 00:00:00"), source);
   }
 }

@@ -113,7 +113,7 @@ public final class CometSegmentScorer implements MapPartitionsFunction<Row, Row>
         String uri = spec.comet().uri();
         String local = ModelPackageCopies.localize(uri, conf(uri), ModelPackageCopies.defaultRoot()).toString();
         ModelSpec model = new ModelSpec(CometModel.KIND, local, TranslatePartitions.taskDevice(settings.device()),
-            settings.threads());
+            settings.threads(), false);
         ModelCache.Lease<CometModel> lease = ModelCache.shared().acquire(model, CometModel::loadWarm);
         leases.add(lease);
         scorers.add(new CometScorer(lease.get(), settings.tokenBudget(), settings.maxRows()));

@@ -117,29 +117,37 @@ public final class ModelPackageCopies {
       ModelPackage pkg = ModelPackage.open(localize(uri, conf, defaultRoot()));
       return new ModelPackage.Header(pkg.manifest(), pkg.generation());
     }
-    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri);
     try {
-      FileSystem fs = dir.getFileSystem(conf);
-      if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
-        throw new InvalidInputException("Model package " + uri + " does not exist or is not a folder", uri, null);
-      }
-      return ModelPackage.header(uri, new ModelPackage.FileAccess() {
-        @Override
-        public boolean isFile(String name) throws IOException {
-          org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir, name);
-          return fs.exists(file) && fs.getFileStatus(file).isFile();
-        }
-
-        @Override
-        public byte[] read(String name) throws IOException {
-          try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(dir, name))) {
-            return in.readAllBytes();
-          }
-        }
-      });
+      return ModelPackage.header(uri, folder(uri, conf, "Model package"));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read model package " + uri, e);
     }
+  }
+
+  /**
+   * A package folder on any Hadoop file system, read in place by name; {@code what} names the
+   * package kind in the error when the folder is missing.
+   */
+  static ModelPackage.FileAccess folder(String uri, Configuration conf, String what) throws IOException {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri);
+    FileSystem fs = dir.getFileSystem(conf);
+    if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
+      throw new InvalidInputException(what + " " + uri + " does not exist or is not a folder", uri, null);
+    }
+    return new ModelPackage.FileAccess() {
+      @Override
+      public boolean isFile(String name) throws IOException {
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir, name);
+        return fs.exists(file) && fs.getFileStatus(file).isFile();
+      }
+
+      @Override
+      public byte[] read(String name) throws IOException {
+        try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(dir, name))) {
+          return in.readAllBytes();
+        }
+      }
+    };
   }
 
   private static String key(String uri, List<FileStatus> files) {

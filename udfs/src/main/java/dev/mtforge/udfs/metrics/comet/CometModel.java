@@ -58,7 +58,7 @@ public final class CometModel implements AutoCloseable {
 
   /** A COMET package on the CPU with ORT's default threads. */
   public static ModelSpec spec(String dir) {
-    return new ModelSpec(KIND, dir, "cpu", 0);
+    return new ModelSpec(KIND, dir, "cpu", 0, false);
   }
 
   /** Loads a local package on the spec's device; checks its graphs against its manifest. */
