@@ -121,7 +121,7 @@ class MtforgeCliTest {
 
     Run init = run("init", "--warehouse", warehouse, "--run-id", "cli-test");
     assertThat(init.code()).as(init.err()).isZero();
-    assertThat(init.out()).contains("12 tables created").contains("50 languages in the registry");
+    assertThat(init.out()).contains(dev.mtforge.schemas.tables.Tables.ALL.size() + " tables created").contains("50 languages in the registry");
     Run again = run("init", "--warehouse", warehouse);
     assertThat(again.out()).contains("0 tables created []");
 

@@ -87,7 +87,8 @@ class TranslateS3Test {
   void driverReadsThePackageHeaderInPlaceWithoutCopyingTheGraph() throws Exception {
     Configuration conf = SparkTestSession.get().sparkContext().hadoopConfiguration();
     FileSystem fs = new org.apache.hadoop.fs.Path("s3a://models/").getFileSystem(conf);
-    for (String name : new String[] {"mtforge-model.json", "generation_config.json", "tokenizer.json", "model.onnx"}) {
+    for (String name : new String[] {"mtforge-model.json", "generation_config.json", "tokenizer.json", "model.onnx",
+        "greedy_search.onnx"}) {
       fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TranslateTestSetJobTest.MODEL.resolve(name).toUri()),
           new org.apache.hadoop.fs.Path("s3a://models/header-only/" + name));
     }
