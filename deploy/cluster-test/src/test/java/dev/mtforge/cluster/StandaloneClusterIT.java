@@ -132,7 +132,7 @@ class StandaloneClusterIT {
     stages.add(List.of("prepare", "--source", "flores200=" + samples.resolve("multiway").resolve("flores200"),
         "--dataset", "flores-multiway"));
     stages.add(List.of("translate", "--model", model, "--test-set", "flores-multiway:devtest",
-        "--directions", "all", "--num-beams", "1", "--max-new-tokens", "32"));
+        "--directions", "all", "--num-beams", "1", "--max-new-tokens", "64"));
     Path comet = samples.resolve("models").resolve("tiny-comet");
     stages.add(List.of("evaluate", "--metrics", "bleu,chrf++,comet,cometkiwi",
         "--comet-model", comet.resolve("comet-da").toString(),

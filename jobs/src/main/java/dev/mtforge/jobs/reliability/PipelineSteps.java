@@ -48,9 +48,19 @@ public final class PipelineSteps {
             "--max-new-tokens", "24", "--batch-size", "4", "--commit-segments", "20"),
         KillPoint.after("Wrote translations", 1, 0),               // chunk 1 of 5 committed
         KillPoint.after("Merging into translations", 1, 0)));      // during chunk 1
+    // outputs made elsewhere: here the English references themselves, as a second system
+    steps.add(step("import-translations", List.of(
+            "--system-id", "reference-copy", "--test-set", "flores200:devtest", "--direction", "de-en",
+            "--hyp", "{samples}/prepare/flores200/eng_Latn.devtest"),
+        KillPoint.after("Merging into systems", 1, 0),             // translations committed, systems not
+        KillPoint.after("Merging into translations", 1, 0)));
     steps.add(step("evaluate", List.of("--metrics", "bleu,chrf++"),
         KillPoint.after("Wrote segment_scores", 1, 0),             // before system_scores
         KillPoint.after("Merging into segment_scores", 1, 0)));
+    steps.add(step("analyze", List.of(
+            "--baseline", "tiny-llama-none", "--systems", "reference-copy", "--metrics", "bleu,chrf++"),
+        KillPoint.after("Merging into analysis_curves", 1, 0),     // deltas committed, three tables to go
+        KillPoint.after("Merging into analysis_deltas", 1, 0)));
     steps.add(step("report", List.of(),
         KillPoint.after("Wrote report file", 1, 0),                // first chart written
         KillPoint.after("Wrote report file", 3, 0)));
