@@ -70,11 +70,13 @@ def test_one_task_per_stage_in_the_stages_order(dag_id):
     for stage in stages():
         assert dag.tasks[stage["id"]].upstream_task_ids == set(stage["after"]), stage["id"]
     # The pipeline: prepare, training sets, adapters, then DAT and (merge → DATM) translations,
-    # evaluate after both, report last.
+    # evaluate after both (COMET on GPU executors), analyze, report last.
     up = {t: dag.tasks[t].upstream_task_ids for t in dag.tasks}
     assert up["prepare"] == {"init"}
     assert up["translate_datm"] == {"merge_groups"}
     assert up["evaluate"] == {"translate_dat", "translate_datm"}
+    assert up["analyze"] == {"evaluate"}
+    assert up["report"] == {"analyze"}
     assert not dag.tasks["report"].downstream_task_ids
 
 
@@ -91,7 +93,7 @@ def test_every_task_runs_the_rendered_command(dag_id):
             args = task.recorded["job_driver"]["sparkSubmit"]["entryPointArguments"]
         assert args == expected[task_id], task_id
         assert args[0] in {"init", "prepare", "build-training", "register-adapters", "merge-groups", "translate",
-                           "evaluate", "report"}
+                           "evaluate", "analyze", "report"}
 
 
 def test_spark_submit_arguments_match_the_provider():
@@ -119,7 +121,8 @@ def test_databricks_arguments_match_the_provider():
         assert config["max_retries"] == 0
         assert config["libraries"][0] == {"jar": "/Volumes/main/mtforge/artifacts/mtforge.jar"}
     assert dag.tasks["translate_datm"].recorded["job_cluster_key"] == "gpu"
-    assert dag.tasks["evaluate"].recorded["job_cluster_key"] == "cpu"
+    assert dag.tasks["evaluate"].recorded["job_cluster_key"] == "gpu"  # COMET
+    assert dag.tasks["analyze"].recorded["job_cluster_key"] == "cpu"
 
 
 def test_emr_serverless_arguments_match_the_provider():

@@ -62,7 +62,7 @@ def test_steps_are_a_valid_add_job_flow_steps_request():
         assert args[:5] == ["spark-submit", "--deploy-mode", "cluster", "--class", "dev.mtforge.cli.MtforgeCli"]
         assert step["ActionOnFailure"] == "CANCEL_AND_WAIT"  # steps have no retries: exit 3 stops here
     gpu = [s["Name"] for s in steps if "spark.task.resource.gpu.amount=1" in s["HadoopJarStep"]["Args"]]
-    assert gpu == ["mtforge translate_dat", "mtforge translate_datm"]
+    assert gpu == ["mtforge translate_dat", "mtforge translate_datm", "mtforge evaluate"]  # evaluate: COMET
 
 
 def test_a_wrong_enum_is_caught():
