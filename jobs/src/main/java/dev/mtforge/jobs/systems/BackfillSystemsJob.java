@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * Writes the {@code systems} rows of systems that {@code translations} has and {@code systems}
  * lacks (translated before the table existed), from what their translation rows say: strategy,
  * model, the adapter of each pair, and the {@code decoding} label
- * ({@code beam5:max256:lp1.0:es=false[:chat][:Kshot]}) parsed back into settings. Rows that are
- * already recorded are left as they are, so running it again writes nothing.
+ * ({@code beam5:max256:lp1.0:es=false[:chat|:llamax|:prompt-<hash>][:Kshot]}) parsed back into
+ * settings. Rows that are already recorded are left as they are, so running it again writes
+ * nothing.
  *
  * <pre>{@code new BackfillSystemsJob(warehouse, registry, run).option(BackfillSystemsJob.SYSTEMS, "a,b").execute();}</pre>
  */

@@ -2,6 +2,7 @@ package dev.mtforge.jobs.warehouse;
 
 import io.delta.exceptions.DeltaConcurrentModificationException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +21,22 @@ final class ConcurrentCommits {
   private ConcurrentCommits() {}
 
   static <T> T retry(String table, String operation, Supplier<T> statement) {
+    return retry(table, operation, statement, e -> false);
+  }
+
+  /**
+   * As {@link #retry(String, String, Supplier)}, also retrying the failures {@code race} tells
+   * apart as a lost race that Delta reports without a concurrent-modification exception.
+   */
+  static <T> T retry(String table, String operation, Supplier<T> statement, Predicate<RuntimeException> race) {
     for (int attempt = 1; ; attempt++) {
       try {
         return statement.get();
       } catch (RuntimeException e) {
-        DeltaConcurrentModificationException conflict = conflict(e);
+        Throwable conflict = conflict(e);
+        if (conflict == null && race.test(e)) {
+          conflict = e;
+        }
         if (conflict == null) {
           throw e;
         }

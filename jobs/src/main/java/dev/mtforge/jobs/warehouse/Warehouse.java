@@ -97,6 +97,9 @@ public final class Warehouse {
     return location + "/" + table;
   }
 
+  /** Delta's error class for CREATE TABLE on a folder that holds files but no Delta commit. */
+  private static final String NON_EMPTY_LOCATION = "DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION";
+
   /**
    * Creates the table of a contract if it does not exist yet (an empty Delta table). A table
    * written under an older contract gets the nullable columns the contract has added since (see
@@ -108,8 +111,11 @@ public final class Warehouse {
       LOG.info("Creating table {} at {}", contract.name(), tablePath(contract.name()));
     }
     String create = contract.createTableSql(qualifiedName(contract.name()), tablePath(contract.name()));
-    // CREATE TABLE IF NOT EXISTS is idempotent: a writer that created the table first makes it a no-op
-    ConcurrentCommits.retry(contract.name(), "create", () -> spark.sql(create));
+    // CREATE TABLE IF NOT EXISTS is idempotent: a writer that created the table first makes it a
+    // no-op. One still creating it (its _delta_log there, no commit yet) makes Delta refuse the
+    // "non-empty location": that is the same race, so it is run again too.
+    ConcurrentCommits.retry(contract.name(), "create", () -> spark.sql(create),
+        e -> String.valueOf(e.getMessage()).contains(NON_EMPTY_LOCATION) && exists(contract.name()));
     if (upToDate.add(contract.name())) {
       addMissingColumns(contract);
     }

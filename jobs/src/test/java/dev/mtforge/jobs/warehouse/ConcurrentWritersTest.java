@@ -105,6 +105,15 @@ class ConcurrentWritersTest {
       throw new IllegalArgumentException("bad");
     })).hasMessage("bad");
     assertThat(other).hasValue(1);
+    // a race Delta reports otherwise (a table another writer is still creating) when told apart
+    AtomicInteger creating = new AtomicInteger();
+    assertThat(ConcurrentCommits.retry("merges", "create", () -> {
+      if (creating.incrementAndGet() < 3) {
+        throw new IllegalStateException("DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION");
+      }
+      return "created";
+    }, e -> e.getMessage().contains("NON_EMPTY_LOCATION"))).isEqualTo("created");
+    assertThat(creating).hasValue(3);
   }
 
   @Test
