@@ -28,11 +28,11 @@ final class ConcurrentCommits {
    * As {@link #retry(String, String, Supplier)}, also retrying the failures {@code race} tells
    * apart as a lost race that Delta reports without a concurrent-modification exception.
    */
-  static <T> T retry(String table, String operation, Supplier<T> statement, Predicate<RuntimeException> race) {
+  static <T> T retry(String table, String operation, Supplier<T> statement, Predicate<Exception> race) {
     for (int attempt = 1; ; attempt++) {
       try {
         return statement.get();
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark's AnalysisException is checked, yet thrown from Scala undeclared
         Throwable conflict = conflict(e);
         if (conflict == null && race.test(e)) {
           conflict = e;

@@ -114,6 +114,24 @@ class ConcurrentWritersTest {
       return "created";
     }, e -> e.getMessage().contains("NON_EMPTY_LOCATION"))).isEqualTo("created");
     assertThat(creating).hasValue(3);
+    // Spark's AnalysisException (Delta's create refusal among them) is a checked exception that
+    // Scala code throws undeclared; a plain checked exception stands for it
+    AtomicInteger analysis = new AtomicInteger();
+    assertThat(ConcurrentCommits.retry("merges", "create", () -> {
+      if (analysis.incrementAndGet() < 2) {
+        throw sneaky(new Exception("[DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION] Cannot create table"));
+      }
+      return "created";
+    }, e -> e.getMessage().contains("NON_EMPTY_LOCATION"))).isEqualTo("created");
+    assertThat(analysis).hasValue(2);
+    assertThatThrownBy(() -> ConcurrentCommits.retry("merges", "create", () -> {
+      throw sneaky(new Exception("[TABLE_OR_VIEW_NOT_FOUND] t"));
+    }, e -> e.getMessage().contains("NON_EMPTY_LOCATION"))).hasMessage("[TABLE_OR_VIEW_NOT_FOUND] t");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Exception> RuntimeException sneaky(Exception e) throws E {
+    throw (E) e;
   }
 
   @Test
