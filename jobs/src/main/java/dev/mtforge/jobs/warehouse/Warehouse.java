@@ -97,8 +97,12 @@ public final class Warehouse {
     return location + "/" + table;
   }
 
-  /** Delta's error class for CREATE TABLE on a folder that holds files but no Delta commit. */
-  private static final String NON_EMPTY_LOCATION = "DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION";
+  /**
+   * How a lost CREATE TABLE race shows: Delta refusing a folder that holds files but no commit yet,
+   * or the catalog refusing a name another thread of this session registered in between.
+   */
+  private static final List<String> CREATE_RACES = List.of("DELTA_CREATE_TABLE_WITH_NON_EMPTY_LOCATION",
+      "TABLE_OR_VIEW_ALREADY_EXISTS", "DELTA_TABLE_ALREADY_EXISTS");
 
   /**
    * Creates the table of a contract if it does not exist yet (an empty Delta table). A table
@@ -112,10 +116,10 @@ public final class Warehouse {
     }
     String create = contract.createTableSql(qualifiedName(contract.name()), tablePath(contract.name()));
     // CREATE TABLE IF NOT EXISTS is idempotent: a writer that created the table first makes it a
-    // no-op. One still creating it (its _delta_log there, no commit yet) makes Delta refuse the
-    // "non-empty location": that is the same race, so it is run again too.
+    // no-op. One still creating it (its _delta_log there, no commit yet, or not yet in the catalog
+    // when this one looked) makes Delta or the catalog refuse: the same race, so it is run again.
     ConcurrentCommits.retry(contract.name(), "create", () -> spark.sql(create),
-        e -> String.valueOf(e.getMessage()).contains(NON_EMPTY_LOCATION) && exists(contract.name()));
+        e -> CREATE_RACES.stream().anyMatch(String.valueOf(e.getMessage())::contains) && exists(contract.name()));
     if (upToDate.add(contract.name())) {
       addMissingColumns(contract);
     }
