@@ -120,7 +120,8 @@ public final class KillHarness {
     ChildCli.Outcome outcome = child.run(commandLine(step, "retry"), work, log, point, childTimeout);
     DeltaLog.clearCache(); // the child wrote the tables behind this JVM's back
     runHere(step, "retry");
-    WarehouseComparison.Result comparison = new WarehouseComparison(spark).compare(after.get(step.name()), warehouse);
+    WarehouseComparison.Result comparison = new WarehouseComparison(spark)
+        .compare(after.get(step.name()), warehouse, before.get(step.name()));
     KillResult result = new KillResult(step, point, outcome, comparison);
     LOG.info("Kill harness: {}", result);
     return result;

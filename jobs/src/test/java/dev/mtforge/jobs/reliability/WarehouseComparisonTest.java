@@ -54,5 +54,15 @@ class WarehouseComparisonTest {
     assertThat(result.differences().get(2)).startsWith("file reports/chart.png: 1 file(s) [")
         .endsWith("], the clean run 0 []");
     assertThat(result.orphanDataFiles()).isPositive(); // the UPDATE left the rewritten file behind
+
+    // Given the warehouse both started from, a table neither committed to is not read; one with
+    // another commit is, and shows the same damage.
+    WarehouseComparison.Result untouched = comparison.compare(clean, same, clean);
+    assertThat(untouched.differences()).isEmpty();
+    assertThat(untouched.unchanged()).isEqualTo(1);
+    assertThat(untouched.tables()).isZero();
+    WarehouseComparison.Result written = comparison.compare(clean, damaged, clean);
+    assertThat(written.unchanged()).isZero();
+    assertThat(written.differences()).isEqualTo(result.differences());
   }
 }
