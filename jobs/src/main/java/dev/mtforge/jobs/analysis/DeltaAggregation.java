@@ -1,14 +1,11 @@
 package dev.mtforge.jobs.analysis;
 
+import dev.mtforge.jobs.evaluate.Scopes;
 import dev.mtforge.schemas.languages.Language;
 import dev.mtforge.schemas.languages.LanguageRegistry;
 import dev.mtforge.udfs.analysis.PairedComparison;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,7 +46,7 @@ final class DeltaAggregation {
   /** Pair rows first (in input order), then the aggregates in key order. */
   List<DeltaRow> rows(List<PairDelta> pairs) {
     List<DeltaRow> out = new ArrayList<>();
-    Map<List<Object>, List<DeltaRow>> scopes = new LinkedHashMap<>();
+    Scopes<DeltaRow> scopes = new Scopes<>();
     for (PairDelta p : pairs) {
       String direction = direction(registry, p.srcLang(), p.tgtLang());
       String code = direction.equals("xx-en") ? p.srcLang() : direction.equals("en-xx") ? p.tgtLang() : null;
@@ -65,29 +62,22 @@ final class DeltaAggregation {
           p.segments(), higher, samples, seed);
       out.add(row);
       List<Object> base = List.of(p.systemId(), p.dataset(), p.split(), p.metric());
-      add(scopes, key(base, "direction", direction, null, null), row);
+      scopes.addDirection(base, direction, row);
       if (language.isPresent()) {
-        for (int g : language.get().groups()) {
-          add(scopes, key(base, "group", direction, g, null), row);
-        }
-        add(scopes, key(base, "resource", direction, null, resource), row);
+        scopes.addLanguage(base, direction, language.get().groups(), resource, row);
       }
     }
-    List<Map.Entry<List<Object>, List<DeltaRow>>> entries = new ArrayList<>(scopes.entrySet());
-    entries.sort(Comparator.comparing(e -> Arrays.deepToString(e.getKey().toArray())));
-    for (Map.Entry<List<Object>, List<DeltaRow>> e : entries) {
-      out.add(aggregate(e.getKey(), e.getValue()));
-    }
+    scopes.members().forEach((key, members) -> out.add(aggregate(key, members)));
     return out;
   }
 
-  private DeltaRow aggregate(List<Object> key, List<DeltaRow> members) {
+  private DeltaRow aggregate(Scopes.Key key, List<DeltaRow> members) {
     DeltaRow first = members.get(0);
     double score = members.stream().mapToDouble(DeltaRow::score).average().orElseThrow();
     double baseline = members.stream().mapToDouble(DeltaRow::baselineScore).average().orElseThrow();
     double delta = members.stream().mapToDouble(DeltaRow::delta).average().orElseThrow();
     return new DeltaRow(baselineId, first.systemId(), first.dataset(), first.split(), first.metric(),
-        (String) key.get(4), (String) key.get(5), null, null, null, (Integer) key.get(6), (String) key.get(7), score,
+        key.scope(), key.direction(), null, null, null, key.group(), key.resource(), score,
         baseline, delta, null, null, reading(outcome(delta, first.higherIsBetter())), members.size(),
         members.stream().mapToInt(DeltaRow::wins).sum(), members.stream().mapToInt(DeltaRow::losses).sum(),
         members.stream().mapToLong(DeltaRow::segments).sum(), first.higherIsBetter(), samples, seed);
@@ -101,18 +91,5 @@ final class DeltaAggregation {
 
   private static String reading(int outcome) {
     return outcome > 0 ? SYNERGY : outcome < 0 ? CONFLICT : NONE;
-  }
-
-  private static List<Object> key(List<Object> base, String scope, String direction, Integer group, String resource) {
-    List<Object> k = new ArrayList<>(base);
-    k.add(scope);
-    k.add(direction);
-    k.add(group);
-    k.add(resource);
-    return k;
-  }
-
-  private static void add(Map<List<Object>, List<DeltaRow>> scopes, List<Object> key, DeltaRow row) {
-    scopes.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
   }
 }

@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -376,7 +375,7 @@ public final class EvaluateTranslationsJob {
   /** Pair rows, then macro averages per direction, group, resource level and overall. */
   private List<Row> systemRows(List<PairScore> pairs, Map<String, String> strategies) {
     List<Row> rows = new ArrayList<>();
-    Map<List<Object>, List<PairScore>> scopes = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+    Scopes<PairScore> scopes = new Scopes<>();
     for (PairScore p : pairs) {
       String direction = direction(p.srcLang(), p.tgtLang());
       Optional<Language> other = registry.find("en".equals(p.srcLang()) ? p.tgtLang() : p.srcLang());
@@ -386,41 +385,25 @@ public final class EvaluateTranslationsJob {
           group, resource, strategies.get(p.systemId()), p.metric(), p.signature(), p.score(),
           p.segments(), p.stats(), p.ciLow(), p.ciHigh()));
       List<Object> base = List.of(p.systemId(), p.dataset(), p.split(), p.metric());
-      add(scopes, key(base, "direction", direction, null, null), p);
-      add(scopes, key(base, "all", null, null, null), p);
+      scopes.addDirection(base, direction, p);
+      scopes.add(new Scopes.Key(base, "all", null, null, null), p);
       if (other.isPresent() && !"xx-yy".equals(direction)) {
-        for (int g : other.get().groups()) {
-          add(scopes, key(base, "group", direction, g, null), p);
-        }
-        add(scopes, key(base, "resource", direction, null, resource), p);
+        scopes.addLanguage(base, direction, other.get().groups(), resource, p);
       }
     }
-    for (Map.Entry<List<Object>, List<PairScore>> e : scopes.entrySet()) {
-      List<Object> k = e.getKey();
+    for (Map.Entry<Scopes.Key, List<PairScore>> e : scopes.members().entrySet()) {
+      Scopes.Key k = e.getKey();
       List<PairScore> members = e.getValue();
       double mean = members.stream().mapToDouble(PairScore::score).average().orElse(0);
       long segments = members.stream().mapToLong(PairScore::segments).sum();
       Set<String> sigs = new TreeSet<>();
       members.forEach(m -> sigs.add(m.signature()));
-      String systemId = (String) k.get(0);
-      rows.add(row(systemId, (String) k.get(1), (String) k.get(2), (String) k.get(4), null, null,
-          (String) k.get(5), (Integer) k.get(6), (String) k.get(7), strategies.get(systemId),
-          (String) k.get(3), String.join(" + ", sigs), mean, segments, null, null, null));
+      String systemId = (String) k.prefix().get(0);
+      rows.add(row(systemId, (String) k.prefix().get(1), (String) k.prefix().get(2), k.scope(), null, null,
+          k.direction(), k.group(), k.resource(), strategies.get(systemId),
+          (String) k.prefix().get(3), String.join(" + ", sigs), mean, segments, null, null, null));
     }
     return rows;
-  }
-
-  private static List<Object> key(List<Object> base, String scope, String direction, Integer group, String resource) {
-    List<Object> k = new ArrayList<>(base);
-    k.add(scope);
-    k.add(direction);
-    k.add(group);
-    k.add(resource);
-    return k;
-  }
-
-  private static void add(Map<List<Object>, List<PairScore>> scopes, List<Object> key, PairScore p) {
-    scopes.computeIfAbsent(key, x -> new ArrayList<>()).add(p);
   }
 
   static String direction(String src, String tgt) {

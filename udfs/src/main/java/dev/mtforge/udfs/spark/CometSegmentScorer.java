@@ -12,14 +12,11 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
-import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Scores COMET on executors. Each input row is one test segment with every system's translation
@@ -123,40 +120,7 @@ public final class CometSegmentScorer implements MapPartitionsFunction<Row, Row>
       leases.forEach(ModelCache.Lease::close);
       throw e;
     }
-    TaskContext task = TaskContext.get();
-    if (task != null) {
-      task.addTaskCompletionListener((TaskCompletionListener) context -> release.run()); // also on failure
-    }
-    return new Iterator<>() {
-      private final List<Row> out = new ArrayList<>();
-      private int next;
-      private boolean released = task != null;
-
-      @Override
-      public boolean hasNext() {
-        while (next >= out.size()) {
-          if (!rows.hasNext()) {
-            if (!released) {
-              released = true;
-              release.run();
-            }
-            return false;
-          }
-          out.clear();
-          next = 0;
-          scoreWindow(rows, scorers, metrics, out);
-        }
-        return true;
-      }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return out.get(next++);
-      }
-    };
+    return WindowedRows.of(rows, (in, out) -> scoreWindow(in, scorers, metrics, out), release);
   }
 
   private void scoreWindow(Iterator<Row> rows, List<CometScorer> scorers, List<Comet> metrics, List<Row> out) {

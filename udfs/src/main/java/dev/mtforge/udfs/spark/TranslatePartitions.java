@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -31,7 +30,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
-import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Translates a partition of test segments: the model comes from the JVM's {@link ModelCache}
@@ -183,41 +181,7 @@ public final class TranslatePartitions implements MapPartitionsFunction<Row, Row
       session.close();
       lease.close();
     };
-    TaskContext task = TaskContext.get();
-    if (task != null) {
-      task.addTaskCompletionListener((TaskCompletionListener) context -> release.run()); // also on failure
-    }
-    return new Iterator<>() {
-      private final List<Row> out = new ArrayList<>();
-      private int next;
-      private boolean released = task != null;
-
-      @Override
-      public boolean hasNext() {
-        if (next < out.size()) {
-          return true;
-        }
-        if (!rows.hasNext()) {
-          if (!released) {
-            released = true;
-            release.run();
-          }
-          return false;
-        }
-        out.clear();
-        next = 0;
-        translateWindow(lm, session, rows, out);
-        return true;
-      }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return out.get(next++);
-      }
-    };
+    return WindowedRows.of(rows, (in, out) -> translateWindow(lm, session, in, out), release);
   }
 
   private void translateWindow(CausalLm lm, CausalLm.Session session, Iterator<Row> rows, List<Row> out) {
