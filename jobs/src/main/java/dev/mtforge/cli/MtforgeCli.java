@@ -118,7 +118,7 @@ public final class MtforgeCli implements Callable<Integer> {
     cli.setExitCodeExceptionMapper(
         e -> e instanceof CommandLine.ParameterException || e instanceof InvalidOptionException
             ? CommandLine.ExitCode.USAGE
-            : e instanceof InvalidInputException ? EXIT_INVALID_INPUT : CommandLine.ExitCode.SOFTWARE);
+            : invalidInput(e) != null ? EXIT_INVALID_INPUT : CommandLine.ExitCode.SOFTWARE);
     // After a Spark command, one summary line of what it ran (SparkProgressLogger), also when it failed.
     cli.setExecutionStrategy(parseResult -> {
       boolean ok = false;
@@ -132,17 +132,29 @@ public final class MtforgeCli implements Callable<Integer> {
     });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          if (e instanceof InvalidInputException || e instanceof IllegalArgumentException) {
+          InvalidInputException invalid = invalidInput(e);
+          if (invalid != null) { // also one an executor threw, which reaches us inside a SparkException
+            commandLine.getErr().println(programName(commandLine) + ": " + invalid.getMessage());
+            return EXIT_INVALID_INPUT;
+          }
+          if (e instanceof IllegalArgumentException) {
             commandLine.getErr().println(programName(commandLine) + ": " + e.getMessage());
           } else {
             e.printStackTrace(commandLine.getErr());
           }
-          if (e instanceof InvalidOptionException) {
-            return CommandLine.ExitCode.USAGE;
-          }
-          return e instanceof InvalidInputException ? EXIT_INVALID_INPUT : 1;
+          return e instanceof InvalidOptionException ? CommandLine.ExitCode.USAGE : 1;
         });
     return cli;
+  }
+
+  /** The bad-input error that {@code e} is or wraps (Spark wraps an executor's in its job failure). */
+  static InvalidInputException invalidInput(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InvalidInputException invalid) {
+        return invalid;
+      }
+    }
+    return null;
   }
 
   /**

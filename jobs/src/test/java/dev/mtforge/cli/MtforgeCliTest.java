@@ -48,6 +48,26 @@ class MtforgeCliTest {
     assertThat(run.out().lines().skip(1).findFirst().orElse("")).isNotBlank();
   }
 
+  /** A task that failed on bad input reaches the driver inside Spark's job failure. */
+  @CommandLine.Command(name = "fails-on-an-executor")
+  static final class FailsOnAnExecutor implements java.util.concurrent.Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      throw new org.apache.spark.SparkException("Job aborted due to stage failure: Task 0 in stage 3.0 failed",
+          new dev.mtforge.schemas.InvalidInputException("Cannot read adapter.safetensors: tensor 'lora_A' ends past the file"));
+    }
+  }
+
+  @Test
+  void badInputAnExecutorReportedExitsThreeWithItsMessage() {
+    CommandLine cli = MtforgeCli.commandLine(new FailsOnAnExecutor());
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute()).isEqualTo(MtforgeCli.EXIT_INVALID_INPUT);
+    assertThat(err.toString()).contains(": Cannot read adapter.safetensors: tensor 'lora_A' ends past the file")
+        .doesNotContain("\tat ");
+  }
+
   @Test
   void scoreRunsWithoutBuildingTheCommandTree() {
     java.io.PrintStream saved = System.out;
