@@ -118,7 +118,7 @@ public final class MtforgeCli implements Callable<Integer> {
     cli.setExitCodeExceptionMapper(
         e -> e instanceof CommandLine.ParameterException || e instanceof InvalidOptionException
             ? CommandLine.ExitCode.USAGE
-            : invalidInput(e) != null ? EXIT_INVALID_INPUT : CommandLine.ExitCode.SOFTWARE);
+            : InvalidInputException.in(e) != null ? EXIT_INVALID_INPUT : CommandLine.ExitCode.SOFTWARE);
     // After a Spark command, one summary line of what it ran (SparkProgressLogger), also when it failed.
     cli.setExecutionStrategy(parseResult -> {
       boolean ok = false;
@@ -132,7 +132,7 @@ public final class MtforgeCli implements Callable<Integer> {
     });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          InvalidInputException invalid = invalidInput(e);
+          InvalidInputException invalid = InvalidInputException.in(e);
           if (invalid != null) { // also one an executor threw, which reaches us inside a SparkException
             commandLine.getErr().println(programName(commandLine) + ": " + invalid.getMessage());
             return EXIT_INVALID_INPUT;
@@ -145,16 +145,6 @@ public final class MtforgeCli implements Callable<Integer> {
           return e instanceof InvalidOptionException ? CommandLine.ExitCode.USAGE : 1;
         });
     return cli;
-  }
-
-  /** The bad-input error that {@code e} is or wraps (Spark wraps an executor's in its job failure). */
-  static InvalidInputException invalidInput(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof InvalidInputException invalid) {
-        return invalid;
-      }
-    }
-    return null;
   }
 
   /**

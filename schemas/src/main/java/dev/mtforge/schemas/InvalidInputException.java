@@ -20,6 +20,19 @@ public class InvalidInputException extends RuntimeException {
     this.location = location;
   }
 
+  /**
+   * The input error that {@code e} is or was caused by (Spark wraps an executor's in its job
+   * failure), or null when there is none.
+   */
+  public static InvalidInputException in(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InvalidInputException invalid) {
+        return invalid;
+      }
+    }
+    return null;
+  }
+
   /** The file, or {@code file:line}, the error is about; empty when the input has no location. */
   public Optional<String> location() {
     return Optional.ofNullable(location);

@@ -217,15 +217,9 @@ public final class PrepareCorpusJob {
         throw ReaderErrors.reported(errors.get(0).getString(0), errors.get(0).getString(1));
       }
       return raw.count();
-    } catch (InvalidInputException e) {
-      throw e;
     } catch (RuntimeException e) {
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof InvalidInputException invalid) {
-          throw invalid;
-        }
-      }
-      throw e;
+      InvalidInputException invalid = InvalidInputException.in(e);
+      throw invalid != null ? invalid : e;
     }
   }
 
