@@ -4,6 +4,7 @@ import dev.mtforge.udfs.spark.SparkProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -14,6 +15,16 @@ import org.apache.spark.sql.SparkSession;
  * <pre>{@code SparkSession spark = SparkTestSession.get();}</pre>
  */
 public final class SparkTestSession {
+  /**
+   * Test tables hold a few rows: Spark's code generation costs more than it saves on them (Janino
+   * compiles, then the JIT compiles the new classes of every query). Interpreted evaluation gives
+   * the same rows; the demo in {@code .ci/run} and the standalone-cluster test keep the generated
+   * code of the {@code local} and cluster profiles. Measured in docs/PERFORMANCE.md ("Test suite").
+   */
+  public static final Map<String, String> SMALL_DATA_SETTINGS = Map.of(
+      "spark.sql.codegen.wholeStage", "false",
+      "spark.sql.codegen.factoryMode", "NO_CODEGEN");
+
   private static volatile SparkSession session;
   private static Path root;
 
@@ -58,6 +69,9 @@ public final class SparkTestSession {
     profile.settings().forEach(builder::config);
     builder.config("spark.sql.warehouse.dir", root.resolve("spark-warehouse").toString());
     builder.config("spark.sql.shuffle.partitions", "2");
+    for (var setting : SMALL_DATA_SETTINGS.entrySet()) {
+      builder.config(setting.getKey(), setting.getValue());
+    }
     SparkSession spark = builder.getOrCreate();
     Runtime.getRuntime().addShutdownHook(new Thread(spark::stop, "stop-test-spark"));
     return spark;

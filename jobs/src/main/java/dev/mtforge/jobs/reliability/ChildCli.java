@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -31,20 +32,45 @@ public final class ChildCli {
   private final Path home;
   private final String classPath;
   private final List<String> jvmFlags;
+  private final List<String> sparkSettings;
 
   /**
    * @param home the mtforge installation (its {@code conf/} and {@code jobs/target/launcher/jvm.options})
    * @param classPath class path holding mtforge and the Spark/Delta jars
    */
   public ChildCli(Path home, String classPath) {
+    this(home, classPath, readJvmFlags(home), List.of());
+  }
+
+  private ChildCli(Path home, String classPath, List<String> jvmFlags, List<String> sparkSettings) {
     this.home = home;
     this.classPath = classPath;
+    this.jvmFlags = jvmFlags;
+    this.sparkSettings = sparkSettings;
+  }
+
+  private static List<String> readJvmFlags(Path home) {
     try {
       String flags = Files.readString(home.resolve("jobs/target/launcher/jvm.options")).trim();
-      this.jvmFlags = Arrays.asList(flags.split("\\s+"));
+      return Arrays.asList(flags.split("\\s+"));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the JVM flags of the build; run mvn package first", e);
     }
+  }
+
+  /**
+   * The same child CLI with Spark settings passed as {@code spark.*} system properties, which the
+   * CLI's {@code SparkConf} reads and puts before its profile's (a test's small-data settings).
+   */
+  public ChildCli withSparkSettings(Map<String, String> settings) {
+    List<String> flags = new ArrayList<>(sparkSettings);
+    settings.forEach((key, value) -> {
+      if (!key.startsWith("spark.")) {
+        throw new IllegalArgumentException("Not a Spark setting: " + key);
+      }
+      flags.add("-D" + key + "=" + value);
+    });
+    return new ChildCli(home, classPath, jvmFlags, List.copyOf(flags));
   }
 
   /** A child CLI on this JVM's own class path. */
@@ -81,6 +107,7 @@ public final class ChildCli {
     command.add("-Xmx2g");
     command.add("-XX:TieredStopAtLevel=1");
     command.addAll(jvmFlags);
+    command.addAll(sparkSettings);
     command.add("-Dmtforge.home=" + home);
     command.add("-Dai.djl.offline=true");
     command.add("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.properties"));

@@ -33,7 +33,8 @@ class KillHarnessTest {
   @BeforeAll
   void cleanChain() {
     harness = new KillHarness(SparkTestSession.get(), HOME, SparkTestSession.newFolder("kill-harness"),
-        ChildCli.ofThisJvm(HOME), Duration.ofMinutes(6));
+        ChildCli.ofThisJvm(HOME).withSparkSettings(SparkTestSession.SMALL_DATA_SETTINGS),
+        Duration.ofMinutes(6));
     List<PipelineStep> all = PipelineSteps.all();
     Set<String> wanted = selected();
     int last = all.size() - 1;
