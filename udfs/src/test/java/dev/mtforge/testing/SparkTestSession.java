@@ -69,9 +69,7 @@ public final class SparkTestSession {
     profile.settings().forEach(builder::config);
     builder.config("spark.sql.warehouse.dir", root.resolve("spark-warehouse").toString());
     builder.config("spark.sql.shuffle.partitions", "2");
-    for (var setting : SMALL_DATA_SETTINGS.entrySet()) {
-      builder.config(setting.getKey(), setting.getValue());
-    }
+    SMALL_DATA_SETTINGS.forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     Runtime.getRuntime().addShutdownHook(new Thread(spark::stop, "stop-test-spark"));
     return spark;
