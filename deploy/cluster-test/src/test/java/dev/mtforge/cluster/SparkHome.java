@@ -57,11 +57,11 @@ final class SparkHome {
     return start(command, log, Map.of());
   }
 
-  /** Waits for a SparkSubmit process and returns its exit code, or fails after {@code timeout}. */
+  /** Waits for a process (SparkSubmit, bin/mtforge) and returns its exit code, or fails after {@code timeout}. */
   static int await(Process process, Path log, Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
       StandaloneCluster.stop(process);
-      throw new IllegalStateException("spark-submit did not finish within " + timeout + "; log: " + log);
+      throw new IllegalStateException("The process did not finish within " + timeout + "; log: " + log);
     }
     return process.exitValue();
   }

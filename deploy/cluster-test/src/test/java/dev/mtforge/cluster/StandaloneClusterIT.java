@@ -30,9 +30,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code spark-submit} does, with Delta and S3A passed as {@code --jars}:
  *
  * <ul>
- *   <li>every stage of the sample pipeline as its own application, warehouse on S3 (s3proxy);
- *   <li>meanwhile, {@code demo} in {@code local[2]} with the warehouse on local disk: the reference;
- *   <li>the cluster's tables equal the reference's;
+ *   <li>the whole sample pipeline ({@code demo}: every stage, COMET on executors, the analysis and
+ *       the report) as one application, warehouse on S3 (s3proxy); with
+ *       {@code -Dmtforge.cluster.apps=stages}, each of its stages as its own application instead,
+ *       as Airflow submits them (12 applications, ~7 minutes more: outside CI);
+ *   <li>meanwhile, the README's commands, {@code bin/mtforge demo} and {@code bin/mtforge sql}, in
+ *       a folder of their own (so {@code ./warehouse} is there), with Spark interpreted: the
+ *       reference;
+ *   <li>the cluster's tables equal the reference's: Spark's generated code on executors and its
+ *       interpreted evaluation in local mode agree;
  *   <li>each executor JVM loads the translation model once, however many tasks it runs.
  * </ul>
  *
@@ -55,6 +61,15 @@ class StandaloneClusterIT {
   private static final String TRANSLATE_ACCUMULATOR = "mtforge.padded-prompt-tokens";
   /** C1 only: these JVMs live for seconds to minutes, and C2 compiling would cost CI more than it saves. */
   static final String SHORT_LIVED_JVM = "-XX:TieredStopAtLevel=1";
+  /**
+   * The reference runs Spark interpreted, as the unit tests do (docs/DESIGN.md), and the cluster
+   * with Spark's defaults (generated code compiled on the executors, against classes of the
+   * shipped jar): equal tables check both, and the reference costs CI less CPU.
+   */
+  static final String INTERPRETED_SPARK =
+      "-Dspark.sql.codegen.wholeStage=false -Dspark.sql.codegen.factoryMode=NO_CODEGEN";
+  /** The README's commands run here, so their default {@code ./warehouse} is {@code reference/warehouse}. */
+  private static final String REFERENCE = "reference";
 
   private final Path repo = Path.of(System.getProperty("mtforge.repo.root", "../.."));
   private final Path jar = repo.resolve("jobs/target/mtforge.jar");
@@ -62,10 +77,12 @@ class StandaloneClusterIT {
   private final Path dir = Path.of(System.getProperty("mtforge.cluster.dir", "target/cluster-it")).toAbsolutePath();
   private final Path events = dir.resolve("events");
   private final boolean reuse = Boolean.getBoolean("mtforge.cluster.reuse");
+  private final boolean eachStage = "stages".equals(System.getProperty("mtforge.cluster.apps", "demo"));
   private final List<String> clusterJars = new ArrayList<>();
   private SparkHome home;
   private StandaloneCluster cluster;
   private S3Proxy s3;
+  private BinMtforge readme;
   private Process reference;
 
   @BeforeAll
@@ -87,9 +104,8 @@ class StandaloneClusterIT {
     s3 = S3Proxy.start(dir.resolve("s3"), BUCKET);
     if (!reuse) {
       // The reference runs beside the cluster: both wait on I/O and JVM start-up much of the time.
-      reference = home.startSubmit(submitArgs("reference-demo", "local[2]", List.of(),
-          "demo", "--samples", samples.toString(), "--warehouse", dir.resolve("reference").toString()),
-          "3g", dir.resolve("reference-demo.log"));
+      readme = new BinMtforge(repo, dir.resolve(REFERENCE), "-Xmx3g " + SHORT_LIVED_JVM + " " + INTERPRETED_SPARK);
+      reference = readme.start(dir.resolve("reference-demo.log"), "demo", "--run-id", RUN_ID);
       cluster = StandaloneCluster.start(home, dir, 2, 2, "2g");
     }
   }
@@ -109,10 +125,17 @@ class StandaloneClusterIT {
 
   @Test
   @Order(1)
-  void everyStageRunsAsItsOwnApplicationWithTheWarehouseOnS3() throws Exception {
+  void thePipelineRunsOnTheClusterWithTheWarehouseOnS3() throws Exception {
     Assumptions.assumeFalse(reuse, "reusing the previous run's results");
+    // bin/mtforge reads the registry from the checkout's conf/, and so does the cluster's driver
+    // (without --languages, the copy in the jar: the same rows, another `source`)
+    String languages = repo.resolve("conf").toString();
+    if (!eachStage) {
+      submit("s3-demo", List.of("demo", "--samples", samples.toString(), "--languages", languages));
+      return;
+    }
     List<List<String>> stages = new ArrayList<>();
-    stages.add(List.of("init"));
+    stages.add(List.of("init", "--languages", languages));
     List<String> prepare = new ArrayList<>(List.of("prepare"));
     for (String format : List.of("flores200", "flores-plus", "ntrex128", "wmt-txt", "wmt-sgml", "wmt-xml", "alma-json",
         "xalma-parquet")) {
@@ -141,26 +164,38 @@ class StandaloneClusterIT {
     stages.add(List.of("report"));
     int n = 0;
     for (List<String> stage : stages) {
-      List<String> args = new ArrayList<>(stage);
-      args.addAll(List.of("--warehouse", S3_WAREHOUSE));
-      String name = "s3-" + (++n) + "-" + stage.get(0);
-      Set<Path> before = eventLogs();
-      int code = home.submit(submitArgs(name, cluster.masterUrl(), s3.sparkConf(), args.toArray(String[]::new)),
-          "1536m", dir.resolve(name + ".log"), STAGE_TIMEOUT);
-      assertThat(code).as("exit code of %s (log %s)", stage.get(0), dir.resolve(name + ".log")).isZero();
-      Set<Path> after = eventLogs();
-      after.removeAll(before);
-      assertThat(after).as("event log of %s", name).hasSize(1);
-      Files.writeString(dir.resolve(name + ".eventlog"), after.iterator().next().toString());
+      submit("s3-" + (++n) + "-" + stage.get(0), stage);
     }
+  }
+
+  /** Submits one application with the warehouse on S3 and keeps the path of its event log. */
+  private void submit(String name, List<String> command) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(command);
+    args.addAll(List.of("--warehouse", S3_WAREHOUSE));
+    Set<Path> before = eventLogs();
+    int code = home.submit(submitArgs(name, cluster.masterUrl(), s3.sparkConf(), args.toArray(String[]::new)),
+        "1536m", dir.resolve(name + ".log"), STAGE_TIMEOUT);
+    assertThat(code).as("exit code of %s (log %s)", command.get(0), dir.resolve(name + ".log")).isZero();
+    Set<Path> after = eventLogs();
+    after.removeAll(before);
+    assertThat(after).as("event log of %s", name).hasSize(1);
+    Files.writeString(dir.resolve(name + ".eventlog"), after.iterator().next().toString());
   }
 
   @Test
   @Order(2)
-  void demoInLocalModeIsTheReference() throws Exception {
+  void theReadmeCommandsInLocalModeAreTheReference() throws Exception {
     Assumptions.assumeFalse(reuse, "reusing the previous run's results");
     Path log = dir.resolve("reference-demo.log");
-    assertThat(SparkHome.await(reference, log, STAGE_TIMEOUT)).as("exit code of the reference (log %s)", log).isZero();
+    assertThat(SparkHome.await(reference, log, STAGE_TIMEOUT)).as("exit code of bin/mtforge demo (log %s)", log).isZero();
+    Path sqlLog = dir.resolve("reference-sql.log");
+    assertThat(readme.run(sqlLog, STAGE_TIMEOUT, "sql", "--format", "json", "SHOW TABLES"))
+        .as("exit code of bin/mtforge sql (log %s)", sqlLog).isZero();
+    // JSON lines of the result among the log lines on stderr
+    List<String> listed = Files.readAllLines(sqlLog).stream().filter(l -> l.startsWith("{\"namespace\""))
+        .map(l -> l.replaceAll(".*\"tableName\":\"([^\"]+)\".*", "$1")).toList();
+    assertThat(listed).as("SHOW TABLES after the demo (log %s)", sqlLog)
+        .contains("languages", "parallel_sentences", "translations", "segment_scores", "system_scores", "merges");
   }
 
   @Test
@@ -177,6 +212,9 @@ class StandaloneClusterIT {
         // Small tables: a few shuffle partitions, Delta's log replayed in one (defaults 200 and 50).
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.databricks.delta.snapshotPartitions", "1")
+        // a few reads of small tables in a fresh JVM: compiling code for them costs more than it saves
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
         .getOrCreate();
     List<String> conf = s3.sparkConf();
     for (int i = 0; i + 1 < conf.size(); i += 2) {
@@ -184,7 +222,7 @@ class StandaloneClusterIT {
       spark.sparkContext().hadoopConfiguration().set(kv[0], kv[1]);
     }
     try {
-      WarehouseSnapshot reference = WarehouseSnapshot.read(spark, dir.resolve("reference").toString());
+      WarehouseSnapshot reference = WarehouseSnapshot.read(spark, dir.resolve(REFERENCE).resolve("warehouse").toString());
       assertThat(reference.tables()).containsKeys("parallel_sentences", "translations", "merges", "system_scores",
           "systems", "analysis_deltas");
       // 100 of flores200 (base on four directions, DATM on de-en), 360 of the 90 multi-way directions
@@ -203,7 +241,9 @@ class StandaloneClusterIT {
   @Order(4)
   void eachExecutorLoadsTheModelOnceHoweverManyTasksItRuns() throws Exception {
     List<Path> workDirs = List.of(dir.resolve("worker-0"), dir.resolve("worker-1"));
-    for (String app : List.of("s3-6-translate", "s3-7-translate")) {
+    List<String> translating =
+        eachStage ? List.of("s3-6-translate", "s3-7-translate", "s3-9-translate") : List.of("s3-demo");
+    for (String app : translating) {
       Path eventLog = Path.of(Files.readString(dir.resolve(app + ".eventlog")).strip());
       Map<String, Integer> tasks = ExecutorEvidence.tasksPerExecutor(eventLog, TRANSLATE_ACCUMULATOR);
       Map<String, Long> loads = ExecutorEvidence.logLines(workDirs, ExecutorEvidence.appId(eventLog), MODEL_LOADED);
