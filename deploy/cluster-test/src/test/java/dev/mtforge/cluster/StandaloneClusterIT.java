@@ -3,6 +3,7 @@ package dev.mtforge.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -222,13 +224,15 @@ class StandaloneClusterIT {
       spark.sparkContext().hadoopConfiguration().set(kv[0], kv[1]);
     }
     try {
-      WarehouseSnapshot reference = WarehouseSnapshot.read(spark, dir.resolve(REFERENCE).resolve("warehouse").toString());
+      // both warehouses at once: a read waits on Delta's log replay and, for S3, on s3proxy
+      CompletableFuture<WarehouseSnapshot> onS3 = CompletableFuture.supplyAsync(() -> read(spark, S3_WAREHOUSE));
+      WarehouseSnapshot reference = read(spark, dir.resolve(REFERENCE).resolve("warehouse").toString());
       assertThat(reference.tables()).containsKeys("parallel_sentences", "translations", "merges", "system_scores",
           "systems", "analysis_deltas");
       // 100 of flores200 (base on four directions, DATM on de-en), 360 of the 90 multi-way directions
       assertThat(reference.tables().get("translations")).hasSize(460);
       assertThat(reference.tables().get("merges")).hasSize(2);
-      WarehouseSnapshot cluster = WarehouseSnapshot.read(spark, S3_WAREHOUSE);
+      WarehouseSnapshot cluster = onS3.join();
       assertThat(cluster.differences(reference)).as("tables on the cluster (%s) against local mode", S3_WAREHOUSE)
           .isEmpty();
       assertThat(cluster.rows()).isEqualTo(reference.rows());
@@ -256,6 +260,14 @@ class StandaloneClusterIT {
             .as("model loads in executor %s of %s, which ran %d translate tasks", executor, app, tasks.get(executor))
             .isEqualTo(1L);
       }
+    }
+  }
+
+  private static WarehouseSnapshot read(SparkSession spark, String location) {
+    try {
+      return WarehouseSnapshot.read(spark, location);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the warehouse " + location, e);
     }
   }
 
