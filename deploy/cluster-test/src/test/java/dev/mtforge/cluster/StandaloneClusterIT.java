@@ -35,7 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   <li>the whole sample pipeline ({@code demo}: every stage, COMET on executors, the analysis and
  *       the report) as one application, warehouse on S3 (s3proxy); with
  *       {@code -Dmtforge.cluster.apps=stages}, each of its stages as its own application instead,
- *       as Airflow submits them (12 applications, ~7 minutes more: outside CI);
+ *       as Airflow submits them (12 applications, ~6 minutes more: outside CI);
  *   <li>meanwhile, the README's commands, {@code bin/mtforge demo} and {@code bin/mtforge sql}, in
  *       a folder of their own (so {@code ./warehouse} is there), with Spark interpreted: the
  *       reference;
