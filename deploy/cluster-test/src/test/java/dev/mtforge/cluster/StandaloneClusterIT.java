@@ -189,7 +189,8 @@ class StandaloneClusterIT {
   void theReadmeCommandsInLocalModeAreTheReference() throws Exception {
     Assumptions.assumeFalse(reuse, "reusing the previous run's results");
     Path log = dir.resolve("reference-demo.log");
-    assertThat(SparkHome.await(reference, log, STAGE_TIMEOUT)).as("exit code of bin/mtforge demo (log %s)", log).isZero();
+    assertThat(SparkHome.await(reference, log, STAGE_TIMEOUT))
+        .as("exit code of bin/mtforge demo (log %s)", log).isZero();
     Path sqlLog = dir.resolve("reference-sql.log");
     assertThat(readme.run(sqlLog, STAGE_TIMEOUT, "sql", "--format", "json", "SHOW TABLES"))
         .as("exit code of bin/mtforge sql (log %s)", sqlLog).isZero();
