@@ -2,6 +2,7 @@ package dev.mtforge.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -68,8 +70,9 @@ class StandaloneClusterIT {
    * with Spark's defaults (generated code compiled on the executors, against classes of the
    * shipped jar): equal tables check both, and the reference costs CI less CPU.
    */
-  static final String INTERPRETED_SPARK =
-      "-Dspark.sql.codegen.wholeStage=false -Dspark.sql.codegen.factoryMode=NO_CODEGEN";
+  static final Map<String, String> INTERPRETED_SPARK =
+      Map.of("spark.sql.codegen.wholeStage", "false", "spark.sql.codegen.factoryMode", "NO_CODEGEN");
+  private static final ObjectMapper JSON = new ObjectMapper();
   /** The README's commands run here, so their default {@code ./warehouse} is {@code reference/warehouse}. */
   private static final String REFERENCE = "reference";
 
@@ -106,7 +109,10 @@ class StandaloneClusterIT {
     s3 = S3Proxy.start(dir.resolve("s3"), BUCKET);
     if (!reuse) {
       // The reference runs beside the cluster: both wait on I/O and JVM start-up much of the time.
-      readme = new BinMtforge(repo, dir.resolve(REFERENCE), "-Xmx3g " + SHORT_LIVED_JVM + " " + INTERPRETED_SPARK);
+      // the CLI's SparkConf reads spark.* system properties
+      String interpreted = INTERPRETED_SPARK.entrySet().stream()
+          .map(e -> "-D" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+      readme = new BinMtforge(repo, dir.resolve(REFERENCE), "-Xmx3g " + SHORT_LIVED_JVM + " " + interpreted);
       reference = readme.start(dir.resolve("reference-demo.log"), "demo", "--run-id", RUN_ID);
       cluster = StandaloneCluster.start(home, dir, 2, 2, "2g");
     }
@@ -195,8 +201,12 @@ class StandaloneClusterIT {
     assertThat(readme.run(sqlLog, STAGE_TIMEOUT, "sql", "--format", "json", "SHOW TABLES"))
         .as("exit code of bin/mtforge sql (log %s)", sqlLog).isZero();
     // JSON lines of the result among the log lines on stderr
-    List<String> listed = Files.readAllLines(sqlLog).stream().filter(l -> l.startsWith("{\"namespace\""))
-        .map(l -> l.replaceAll(".*\"tableName\":\"([^\"]+)\".*", "$1")).toList();
+    List<String> listed = new ArrayList<>();
+    for (String line : Files.readAllLines(sqlLog)) {
+      if (line.startsWith("{")) {
+        listed.add(JSON.readTree(line).path("tableName").asText());
+      }
+    }
     assertThat(listed).as("SHOW TABLES after the demo (log %s)", sqlLog)
         .contains("languages", "parallel_sentences", "translations", "segment_scores", "system_scores", "merges");
   }
@@ -204,7 +214,7 @@ class StandaloneClusterIT {
   @Test
   @Order(3)
   void tablesEqualLocalMode() throws Exception {
-    SparkSession spark = SparkSession.builder()
+    SparkSession.Builder builder = SparkSession.builder()
         .master("local[2]")
         .appName("compare warehouses")
         .config("spark.ui.enabled", "false")
@@ -214,11 +224,10 @@ class StandaloneClusterIT {
         .config("spark.sql.session.timeZone", "UTC")
         // Small tables: a few shuffle partitions, Delta's log replayed in one (defaults 200 and 50).
         .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.databricks.delta.snapshotPartitions", "1")
-        // a few reads of small tables in a fresh JVM: compiling code for them costs more than it saves
-        .config("spark.sql.codegen.wholeStage", "false")
-        .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
-        .getOrCreate();
+        .config("spark.databricks.delta.snapshotPartitions", "1");
+    // a few reads of small tables in a fresh JVM: compiling code for them costs more than it saves
+    INTERPRETED_SPARK.forEach(builder::config);
+    SparkSession spark = builder.getOrCreate();
     List<String> conf = s3.sparkConf();
     for (int i = 0; i + 1 < conf.size(); i += 2) {
       String[] kv = conf.get(i + 1).substring("spark.hadoop.".length()).split("=", 2);
